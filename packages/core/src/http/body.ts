@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+import { AgentProtocolError } from '../errors.js';
+import type { CoreRequest } from './types.js';
+
+function headerValue(headers: CoreRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function contentType(request: CoreRequest): string {
+  return (headerValue(request.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limit) {
+      stream.resume(); // drain the rest so the connection can answer
+      throw new AgentProtocolError(
+        'payload_too_large',
+        `Request body is larger than the ${limit}-byte limit for JSON bodies.`,
+      );
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads a JSON request body. An empty body is `{}`: upstream benchmark clients post empty steps.
+ * A body a framework already parsed is taken as it is.
+ */
+export async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {
+  const type = contentType(request);
+  if (type.startsWith('multipart/')) {
+    throw new AgentProtocolError(
+      'unsupported_media_type',
+      `This operation takes an application/json body, not ${type}.`,
+    );
+  }
+  if (request.parsedBody !== undefined && request.body.readableEnded) {
+    return request.parsedBody ?? {};
+  }
+  const raw = await readLimited(request.body, limit);
+  const text = raw.toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AgentProtocolError(
+      'bad_request',
+      `Request body is not valid JSON: ${(error as Error).message}.`,
+    );
+  }
+}

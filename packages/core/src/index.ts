@@ -1,0 +1,47 @@
+export {
+  defineAgent,
+  type AgentDefinition,
+  type AgentInfo,
+  type AgentInfoInput,
+  type Artifact,
+  type ConfigOption,
+  type ConfigOptionType,
+  type ConfigScope,
+  type CreateArtifactInput,
+  type HandlerContext,
+  type Step,
+  type StepHandlerArgs,
+  type StepResult,
+  type Task,
+  type TaskHandlerArgs,
+} from './agent.js';
+export {
+  AgentProtocolError,
+  STATUS_BY_CODE,
+  toAgentProtocolError,
+  type ErrorBody,
+  type ErrorCode,
+  type IssueLocation,
+  type ValidationIssue,
+} from './errors.js';
+export { fromIncomingMessage, writeNodeResponse } from './http/node.js';
+export type { CoreRequest, CoreResponse } from './http/types.js';
+export { consoleLogger, silentLogger, type Logger } from './logger.js';
+export {
+  createAgentProtocol,
+  type AgentProtocol,
+  type AgentProtocolLimits,
+  type AgentProtocolOptions,
+} from './protocol.js';
+export { AgentService } from './service.js';
+export { MemoryStore } from './store/memory.js';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
+export type {
+  ArtifactRecord,
+  Page,
+  PageRequest,
+  StepRecord,
+  StepStatus,
+  Store,
+  TaskRecord,
+} from './store/types.js';

@@ -1,0 +1,196 @@
+import { resolve } from 'node:path';
+import type { AgentDefinition } from './agent.js';
+import { assertValidDeclarations } from './config-options.js';
+import { AgentProtocolError, toAgentProtocolError } from './errors.js';
+import { FileStore } from './files.js';
+import { readJsonBody } from './http/body.js';
+import { receiveUpload } from './http/multipart.js';
+import type { CoreRequest, CoreResponse } from './http/types.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Router } from './router.js';
+import { AgentService } from './service.js';
+import { specDocument } from './spec-document.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { PageRequest, Store } from './store/types.js';
+import { SpecValidator } from './validation.js';
+
+export interface AgentProtocolLimits {
+  /**
+   * Largest accepted artifact upload, in bytes; larger uploads get 413.
+   * @default 536870912 (512 MiB)
+   */
+  maxUploadBytes?: number;
+  /**
+   * Largest accepted JSON request body, in bytes; larger bodies get 413.
+   * @default 1048576 (1 MiB)
+   */
+  maxJsonBytes?: number;
+  /**
+   * Largest page served; a larger `page_size` is served as this size (and said so in `pagination`).
+   * @default 1000
+   */
+  maxPageSize?: number;
+}
+
+export interface AgentProtocolOptions {
+  /** The agent to serve (see `defineAgent`). */
+  agent: AgentDefinition;
+  /**
+   * Directory holding the embedded SQLite database and the artifact files. Created if missing.
+   * @default './.agent-data'
+   */
+  dataDir?: string;
+  /**
+   * Where tasks, steps and artifact records live.
+   * @default a `SqliteStore` in `dataDir`
+   */
+  store?: Store;
+  limits?: AgentProtocolLimits;
+  /**
+   * Receives one line per request and every internal error.
+   * @default silent
+   */
+  logger?: Logger;
+}
+
+/** The framework-free server: adapters call `handle` and write back what it returns. */
+export interface AgentProtocol {
+  handle(request: CoreRequest): Promise<CoreResponse>;
+  /** The service underneath, for embedding the protocol's operations without HTTP. */
+  readonly service: AgentService;
+  close(): Promise<void>;
+}
+
+interface Call {
+  request: CoreRequest;
+  params: Record<string, unknown>;
+  body: unknown;
+  principal: string;
+}
+
+type Operation = (call: Call) => Promise<CoreResponse>;
+
+const json = (status: number, value: unknown): CoreResponse => ({
+  status,
+  headers: {},
+  body: { kind: 'json', value },
+});
+
+/** RFC 6266 `Content-Disposition` with an ASCII fallback and the exact UTF-8 name. */
+function contentDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+function queryObject(query: CoreRequest['query']): Record<string, string> {
+  const params = typeof query === 'string' ? new URLSearchParams(query) : query;
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+export function createAgentProtocol(options: AgentProtocolOptions): AgentProtocol {
+  assertValidDeclarations(options.agent.configOptions);
+  const dataDir = resolve(options.dataDir ?? './.agent-data');
+  const store = options.store ?? new SqliteStore({ dataDir });
+  const files = new FileStore(dataDir);
+  const service = new AgentService(options.agent, store, files);
+  const logger = options.logger ?? silentLogger;
+  const limits = {
+    maxUploadBytes: options.limits?.maxUploadBytes ?? 512 * 1024 * 1024,
+    maxJsonBytes: options.limits?.maxJsonBytes ?? 1024 * 1024,
+    maxPageSize: options.limits?.maxPageSize ?? 1000,
+  };
+  const router = new Router(specDocument);
+  const validator = new SpecValidator(specDocument);
+  validator.compileAll(router.routes());
+  const ready = store.removeIncompleteSteps().then((n) => {
+    if (n > 0) logger.info(`removed ${n} step(s) left incomplete by an earlier crash`);
+  });
+
+  const page = (params: Record<string, unknown>): PageRequest => ({
+    page: params.current_page as number,
+    size: Math.min(params.page_size as number, limits.maxPageSize),
+  });
+  const id = (params: Record<string, unknown>, name: string) => params[name] as string;
+
+  const operations: Record<string, Operation> = {
+    getAgentInfo: async () => json(200, service.info()),
+    getAgentInfoV2: async () => json(200, service.info()),
+    createAgentTask: async (c) => json(200, await service.createTask(c.principal, c.body as object)),
+    listAgentTasks: async (c) => json(200, await service.listTasks(c.principal, page(c.params))),
+    getAgentTask: async (c) => json(200, await service.getTask(c.principal, id(c.params, 'task_id'))),
+    executeAgentTaskStep: async (c) =>
+      json(200, await service.executeStep(c.principal, id(c.params, 'task_id'), c.body as object)),
+    listAgentTaskSteps: async (c) =>
+      json(200, await service.listSteps(c.principal, id(c.params, 'task_id'), page(c.params))),
+    getAgentTaskStep: async (c) =>
+      json(200, await service.getStep(c.principal, id(c.params, 'task_id'), id(c.params, 'step_id'))),
+    listAgentTaskArtifacts: async (c) =>
+      json(200, await service.listArtifacts(c.principal, id(c.params, 'task_id'), page(c.params))),
+    uploadAgentTaskArtifacts: async (c) => {
+      const taskId = id(c.params, 'task_id');
+      await service.taskOr404(c.principal, taskId);
+      const upload = await receiveUpload(c.request, files, limits.maxUploadBytes);
+      return json(200, await service.addUpload(c.principal, taskId, upload));
+    },
+    downloadAgentTaskArtifact: async (c) => {
+      const { record, stream } = await service.download(
+        c.principal,
+        id(c.params, 'task_id'),
+        id(c.params, 'artifact_id'),
+      );
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(record.size),
+          'content-disposition': contentDisposition(record.file_name),
+        },
+        body: { kind: 'stream', stream },
+      };
+    },
+  };
+
+  async function dispatch(request: CoreRequest): Promise<CoreResponse> {
+    await ready;
+    const { route, params: pathParams } = router.match(request.method, request.path);
+    const operation = operations[route.operationId];
+    if (!operation) {
+      throw new AgentProtocolError(
+        'not_implemented',
+        `${route.operationId} is described by the spec but not served by this version.`,
+      );
+    }
+    const validate = validator.forRoute(route);
+    const params = validate.params({ ...queryObject(request.query), ...pathParams });
+    let body: unknown;
+    if (validate.hasJsonBody) {
+      body = await readJsonBody(request, limits.maxJsonBytes);
+      validate.body(body);
+    }
+    return operation({ request, params, body, principal: 'anonymous' });
+  }
+
+  return {
+    service,
+    async handle(request) {
+      const started = performance.now();
+      let response: CoreResponse;
+      try {
+        response = await dispatch(request);
+      } catch (thrown) {
+        const error = toAgentProtocolError(thrown);
+        if (error.status >= 500) logger.error(`${request.method} ${request.path} failed`, error.cause ?? error);
+        response = { status: error.status, headers: error.headers, body: { kind: 'json', value: error.toJSON() } };
+      }
+      const ms = (performance.now() - started).toFixed(1);
+      logger.info(`${request.method} ${request.path} ${response.status} ${ms}ms`);
+      return response;
+    },
+    async close() {
+      await ready.catch(() => undefined);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type {
+  ArtifactRecord,
+  Page,
+  PageRequest,
+  StepRecord,
+  Store,
+  TaskRecord,
+} from './types.js';
+import { pageOffset } from './types.js';
+
+function slice<T>(items: T[], page: PageRequest): Page<T> {
+  const offset = pageOffset(page);
+  return { items: items.slice(offset, offset + page.size), total: items.length };
+}
+
+/** An in-memory store: for tests and throwaway agents. Nothing survives a restart. */
+export class MemoryStore implements Store {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly tasksByOwner = new Map<string, TaskRecord[]>();
+  private readonly steps = new Map<string, StepRecord[]>();
+  private readonly artifacts = new Map<string, ArtifactRecord[]>();
+  private readonly artifactsByStep = new Map<string, ArtifactRecord[]>();
+
+  async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
+    this.tasks.set(task.task_id, task);
+    const list = this.tasksByOwner.get(task.owner) ?? [];
+    list.push(task);
+    this.tasksByOwner.set(task.owner, list);
+    for (const artifact of artifacts) await this.insertArtifact(artifact);
+  }
+
+  async getTask(owner: string, taskId: string): Promise<TaskRecord | undefined> {
+    const task = this.tasks.get(taskId);
+    return task?.owner === owner ? task : undefined;
+  }
+
+  async listTasks(owner: string, page: PageRequest): Promise<Page<TaskRecord>> {
+    return slice(this.tasksByOwner.get(owner) ?? [], page);
+  }
+
+  async insertStep(step: StepRecord): Promise<void> {
+    const list = this.steps.get(step.task_id) ?? [];
+    list.push({ ...step });
+    this.steps.set(step.task_id, list);
+  }
+
+  async updateStep(step: StepRecord): Promise<void> {
+    const list = this.steps.get(step.task_id) ?? [];
+    const i = list.findLastIndex((s) => s.step_id === step.step_id);
+    if (i >= 0) list[i] = { ...step };
+  }
+
+  async completeStep(step: StepRecord, artifacts: ArtifactRecord[]): Promise<void> {
+    await this.updateStep(step);
+    for (const artifact of artifacts) await this.insertArtifact(artifact);
+  }
+
+  async deleteStep(taskId: string, stepId: string): Promise<void> {
+    const list = this.steps.get(taskId) ?? [];
+    this.steps.set(
+      taskId,
+      list.filter((s) => s.step_id !== stepId),
+    );
+  }
+
+  async getStep(taskId: string, stepId: string): Promise<StepRecord | undefined> {
+    return this.steps.get(taskId)?.find((s) => s.step_id === stepId);
+  }
+
+  async listSteps(taskId: string, page: PageRequest): Promise<Page<StepRecord>> {
+    return slice(this.steps.get(taskId) ?? [], page);
+  }
+
+  async lastStep(taskId: string): Promise<StepRecord | undefined> {
+    return this.steps.get(taskId)?.at(-1);
+  }
+
+  async insertArtifact(artifact: ArtifactRecord): Promise<void> {
+    const list = this.artifacts.get(artifact.task_id) ?? [];
+    list.push(artifact);
+    this.artifacts.set(artifact.task_id, list);
+    if (artifact.step_id) {
+      const byStep = this.artifactsByStep.get(artifact.step_id) ?? [];
+      byStep.push(artifact);
+      this.artifactsByStep.set(artifact.step_id, byStep);
+    }
+  }
+
+  async getArtifact(taskId: string, artifactId: string): Promise<ArtifactRecord | undefined> {
+    return this.artifacts.get(taskId)?.find((a) => a.artifact_id === artifactId);
+  }
+
+  async listArtifacts(taskId: string, page: PageRequest): Promise<Page<ArtifactRecord>> {
+    return slice(this.artifacts.get(taskId) ?? [], page);
+  }
+
+  async artifactsOfTask(taskId: string): Promise<ArtifactRecord[]> {
+    return [...(this.artifacts.get(taskId) ?? [])];
+  }
+
+  async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {
+    return [...(this.artifactsByStep.get(stepId) ?? [])];
+  }
+
+  async removeIncompleteSteps(): Promise<number> {
+    return 0;
+  }
+
+  async close(): Promise<void> {}
+}

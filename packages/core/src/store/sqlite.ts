@@ -1,0 +1,302 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  ArtifactRecord,
+  Page,
+  PageRequest,
+  StepRecord,
+  Store,
+  TaskRecord,
+} from './types.js';
+import { pageOffset } from './types.js';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Existing data
+ * directories are migrated forward, never rebuilt.
+ *
+ * Every list is paginated on `ord`, a per-owner (tasks) or per-task (steps, artifacts) ordinal
+ * with no gaps, so page N is an index range seek (`ord > offset`), never an OFFSET scan.
+ */
+const MIGRATIONS = [
+  `CREATE TABLE tasks (
+     task_id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     ord INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX tasks_owner_ord ON tasks(owner, ord);
+   CREATE TABLE steps (
+     step_id TEXT PRIMARY KEY,
+     task_id TEXT NOT NULL REFERENCES tasks(task_id),
+     ord INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX steps_task_ord ON steps(task_id, ord);
+   CREATE TABLE artifacts (
+     artifact_id TEXT PRIMARY KEY,
+     task_id TEXT NOT NULL REFERENCES tasks(task_id),
+     step_id TEXT,
+     ord INTEGER NOT NULL,
+     agent_created INTEGER NOT NULL,
+     file_name TEXT NOT NULL,
+     relative_path TEXT,
+     size INTEGER NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX artifacts_task_ord ON artifacts(task_id, ord);
+   CREATE INDEX artifacts_step ON artifacts(step_id);`,
+];
+
+interface TaskRow {
+  task_id: string;
+  owner: string;
+  body: string;
+  created_at: string;
+}
+interface StepRow {
+  step_id: string;
+  task_id: string;
+  status: string;
+  body: string;
+  created_at: string;
+}
+interface ArtifactRow {
+  artifact_id: string;
+  task_id: string;
+  step_id: string | null;
+  agent_created: number;
+  file_name: string;
+  relative_path: string | null;
+  size: number;
+  created_at: string;
+}
+
+type TaskBody = Pick<TaskRecord, 'input' | 'additional_input' | 'client_functions'>;
+type StepBody = Omit<StepRecord, 'step_id' | 'task_id' | 'status' | 'created_at'>;
+
+function taskFromRow(row: TaskRow): TaskRecord {
+  const body = JSON.parse(row.body) as TaskBody;
+  return {
+    task_id: row.task_id,
+    owner: row.owner,
+    input: body.input ?? null,
+    additional_input: body.additional_input,
+    client_functions: body.client_functions,
+    created_at: row.created_at,
+  };
+}
+
+function stepFromRow(row: StepRow): StepRecord {
+  const body = JSON.parse(row.body) as StepBody;
+  return {
+    ...body,
+    step_id: row.step_id,
+    task_id: row.task_id,
+    status: row.status as StepRecord['status'],
+    created_at: row.created_at,
+  };
+}
+
+function stepBody(step: StepRecord): string {
+  const { step_id: _s, task_id: _t, status: _st, created_at: _c, ...body } = step;
+  return JSON.stringify(body);
+}
+
+function artifactFromRow(row: ArtifactRow): ArtifactRecord {
+  return { ...row, agent_created: row.agent_created === 1 };
+}
+
+export interface SqliteStoreOptions {
+  /** Directory holding `agent.db`; created if missing. */
+  dataDir: string;
+}
+
+/**
+ * The embedded default store: SQLite through better-sqlite3, in WAL mode with
+ * `synchronous = FULL`, so a write is on disk before the call returns.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(options: SqliteStoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.db = new Database(join(options.dataDir, 'agent.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    const db = this.db;
+    this.stmts = {
+      insertTask: db.prepare(
+        `INSERT INTO tasks (task_id, owner, ord, body, created_at)
+         VALUES (@task_id, @owner, (SELECT COALESCE(MAX(ord), 0) + 1 FROM tasks WHERE owner = @owner), @body, @created_at)`,
+      ),
+      getTask: db.prepare('SELECT * FROM tasks WHERE task_id = ? AND owner = ?'),
+      countTasks: db.prepare('SELECT COALESCE(MAX(ord), 0) AS n FROM tasks WHERE owner = ?'),
+      pageTasks: db.prepare('SELECT * FROM tasks WHERE owner = ? AND ord > ? ORDER BY ord LIMIT ?'),
+      insertStep: db.prepare(
+        `INSERT INTO steps (step_id, task_id, ord, status, body, created_at)
+         VALUES (@step_id, @task_id, (SELECT COALESCE(MAX(ord), 0) + 1 FROM steps WHERE task_id = @task_id), @status, @body, @created_at)`,
+      ),
+      updateStep: db.prepare('UPDATE steps SET status = @status, body = @body WHERE step_id = @step_id'),
+      deleteStep: db.prepare('DELETE FROM steps WHERE task_id = ? AND step_id = ?'),
+      getStep: db.prepare('SELECT * FROM steps WHERE task_id = ? AND step_id = ?'),
+      countSteps: db.prepare('SELECT COALESCE(MAX(ord), 0) AS n FROM steps WHERE task_id = ?'),
+      pageSteps: db.prepare('SELECT * FROM steps WHERE task_id = ? AND ord > ? ORDER BY ord LIMIT ?'),
+      lastStep: db.prepare('SELECT * FROM steps WHERE task_id = ? ORDER BY ord DESC LIMIT 1'),
+      incompleteSteps: db.prepare("SELECT step_id, task_id FROM steps WHERE status != 'completed'"),
+      insertArtifact: db.prepare(
+        `INSERT INTO artifacts (artifact_id, task_id, step_id, ord, agent_created, file_name, relative_path, size, created_at)
+         VALUES (@artifact_id, @task_id, @step_id, (SELECT COALESCE(MAX(ord), 0) + 1 FROM artifacts WHERE task_id = @task_id),
+                 @agent_created, @file_name, @relative_path, @size, @created_at)`,
+      ),
+      getArtifact: db.prepare('SELECT * FROM artifacts WHERE task_id = ? AND artifact_id = ?'),
+      countArtifacts: db.prepare('SELECT COALESCE(MAX(ord), 0) AS n FROM artifacts WHERE task_id = ?'),
+      pageArtifacts: db.prepare(
+        'SELECT * FROM artifacts WHERE task_id = ? AND ord > ? ORDER BY ord LIMIT ?',
+      ),
+      artifactsOfTask: db.prepare('SELECT * FROM artifacts WHERE task_id = ? ORDER BY ord'),
+      artifactsOfStep: db.prepare('SELECT * FROM artifacts WHERE step_id = ? ORDER BY ord'),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let i = version; i < MIGRATIONS.length; i++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[i]!);
+        this.db.pragma(`user_version = ${i + 1}`);
+      })();
+    }
+  }
+
+  private page<R, T>(
+    count: Database.Statement,
+    page: Database.Statement,
+    key: string,
+    request: PageRequest,
+    map: (row: R) => T,
+  ): Page<T> {
+    const total = (count.get(key) as { n: number }).n;
+    const offset = pageOffset(request);
+    if (offset >= total) return { items: [], total };
+    return { items: (page.all(key, offset, request.size) as R[]).map(map), total };
+  }
+
+  async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
+    const body: TaskBody = {
+      input: task.input,
+      additional_input: task.additional_input,
+      client_functions: task.client_functions,
+    };
+    this.db.transaction(() => {
+      this.stmts.insertTask.run({
+        task_id: task.task_id,
+        owner: task.owner,
+        body: JSON.stringify(body),
+        created_at: task.created_at,
+      });
+      for (const artifact of artifacts) this.runInsertArtifact(artifact);
+    })();
+  }
+
+  async getTask(owner: string, taskId: string): Promise<TaskRecord | undefined> {
+    const row = this.stmts.getTask.get(taskId, owner) as TaskRow | undefined;
+    return row && taskFromRow(row);
+  }
+
+  async listTasks(owner: string, page: PageRequest): Promise<Page<TaskRecord>> {
+    return this.page(this.stmts.countTasks, this.stmts.pageTasks, owner, page, taskFromRow);
+  }
+
+  async insertStep(step: StepRecord): Promise<void> {
+    this.stmts.insertStep.run({
+      step_id: step.step_id,
+      task_id: step.task_id,
+      status: step.status,
+      body: stepBody(step),
+      created_at: step.created_at,
+    });
+  }
+
+  async updateStep(step: StepRecord): Promise<void> {
+    this.stmts.updateStep.run({ step_id: step.step_id, status: step.status, body: stepBody(step) });
+  }
+
+  async completeStep(step: StepRecord, artifacts: ArtifactRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const artifact of artifacts) this.runInsertArtifact(artifact);
+      this.stmts.updateStep.run({
+        step_id: step.step_id,
+        status: step.status,
+        body: stepBody(step),
+      });
+    })();
+  }
+
+  async deleteStep(taskId: string, stepId: string): Promise<void> {
+    this.stmts.deleteStep.run(taskId, stepId);
+  }
+
+  async getStep(taskId: string, stepId: string): Promise<StepRecord | undefined> {
+    const row = this.stmts.getStep.get(taskId, stepId) as StepRow | undefined;
+    return row && stepFromRow(row);
+  }
+
+  async listSteps(taskId: string, page: PageRequest): Promise<Page<StepRecord>> {
+    return this.page(this.stmts.countSteps, this.stmts.pageSteps, taskId, page, stepFromRow);
+  }
+
+  async lastStep(taskId: string): Promise<StepRecord | undefined> {
+    const row = this.stmts.lastStep.get(taskId) as StepRow | undefined;
+    return row && stepFromRow(row);
+  }
+
+  private runInsertArtifact(artifact: ArtifactRecord): void {
+    this.stmts.insertArtifact.run({ ...artifact, agent_created: artifact.agent_created ? 1 : 0 });
+  }
+
+  async insertArtifact(artifact: ArtifactRecord): Promise<void> {
+    this.runInsertArtifact(artifact);
+  }
+
+  async getArtifact(taskId: string, artifactId: string): Promise<ArtifactRecord | undefined> {
+    const row = this.stmts.getArtifact.get(taskId, artifactId) as ArtifactRow | undefined;
+    return row && artifactFromRow(row);
+  }
+
+  async listArtifacts(taskId: string, page: PageRequest): Promise<Page<ArtifactRecord>> {
+    return this.page(
+      this.stmts.countArtifacts,
+      this.stmts.pageArtifacts,
+      taskId,
+      page,
+      artifactFromRow,
+    );
+  }
+
+  async artifactsOfTask(taskId: string): Promise<ArtifactRecord[]> {
+    return (this.stmts.artifactsOfTask.all(taskId) as ArtifactRow[]).map(artifactFromRow);
+  }
+
+  async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {
+    return (this.stmts.artifactsOfStep.all(stepId) as ArtifactRow[]).map(artifactFromRow);
+  }
+
+  async removeIncompleteSteps(): Promise<number> {
+    const rows = this.stmts.incompleteSteps.all() as { step_id: string; task_id: string }[];
+    this.db.transaction(() => {
+      for (const row of rows) this.stmts.deleteStep.run(row.task_id, row.step_id);
+    })();
+    return rows.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

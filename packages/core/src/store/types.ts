@@ -1,0 +1,91 @@
+/**
+ * The storage boundary. Every method that writes must have made the write durable when its
+ * promise resolves: the service answers the client right after.
+ */
+
+export type StepStatus = 'created' | 'running' | 'completed';
+
+export interface TaskRecord {
+  task_id: string;
+  /** The principal that created the task; only it can see the task. */
+  owner: string;
+  input: string | null;
+  additional_input: Record<string, unknown> | undefined;
+  /** Names of client-executed functions this task's client opted in to. */
+  client_functions: string[] | undefined;
+  created_at: string;
+}
+
+export interface StepRecord {
+  step_id: string;
+  task_id: string;
+  name: string | null;
+  status: StepStatus;
+  input: string | null;
+  additional_input: Record<string, unknown> | undefined;
+  output: string | null;
+  additional_output: Record<string, unknown> | null;
+  is_last: boolean;
+  /** Extension fields (secret demands, function calls), kept as one JSON value. */
+  extensions: Record<string, unknown> | undefined;
+  created_at: string;
+}
+
+export interface ArtifactRecord {
+  artifact_id: string;
+  task_id: string;
+  /** The step that created it; null for uploads. */
+  step_id: string | null;
+  agent_created: boolean;
+  file_name: string;
+  relative_path: string | null;
+  size: number;
+  created_at: string;
+}
+
+export interface PageRequest {
+  /** 1-based. */
+  page: number;
+  size: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface Store {
+  /** Records a task and the artifacts its creation produced, in one transaction. */
+  insertTask(task: TaskRecord, artifacts?: ArtifactRecord[]): Promise<void>;
+  getTask(owner: string, taskId: string): Promise<TaskRecord | undefined>;
+  listTasks(owner: string, page: PageRequest): Promise<Page<TaskRecord>>;
+
+  insertStep(step: StepRecord): Promise<void>;
+  updateStep(step: StepRecord): Promise<void>;
+  /** Marks the step completed and records the artifacts it created, in one transaction. */
+  completeStep(step: StepRecord, artifacts: ArtifactRecord[]): Promise<void>;
+  /** Removes a step that never completed (its handler failed), as if it never happened. */
+  deleteStep(taskId: string, stepId: string): Promise<void>;
+  getStep(taskId: string, stepId: string): Promise<StepRecord | undefined>;
+  listSteps(taskId: string, page: PageRequest): Promise<Page<StepRecord>>;
+  /** The most recent step of the task, if any. */
+  lastStep(taskId: string): Promise<StepRecord | undefined>;
+
+  insertArtifact(artifact: ArtifactRecord): Promise<void>;
+  getArtifact(taskId: string, artifactId: string): Promise<ArtifactRecord | undefined>;
+  listArtifacts(taskId: string, page: PageRequest): Promise<Page<ArtifactRecord>>;
+  artifactsOfTask(taskId: string): Promise<ArtifactRecord[]>;
+  artifactsOfStep(stepId: string): Promise<ArtifactRecord[]>;
+
+  /**
+   * Called once at start-up: removes steps left `created` or `running` by a crash. They were never
+   * acknowledged to a client, so removing them loses nothing and leaves no half-written record.
+   */
+  removeIncompleteSteps(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Offsets that cannot hold a row are answered without touching storage. */
+export function pageOffset(page: PageRequest): number {
+  return (page.page - 1) * page.size;
+}

@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../src/store/memory.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+import type { StepRecord, Store, TaskRecord } from '../src/store/types.js';
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'core-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const task = (id: string, owner = 'alice'): TaskRecord => ({
+  task_id: id,
+  owner,
+  input: `input ${id}`,
+  additional_input: { n: id },
+  client_functions: undefined,
+  created_at: new Date().toISOString(),
+});
+
+const step = (taskId: string, id: string, status: StepRecord['status'] = 'created'): StepRecord => ({
+  step_id: id,
+  task_id: taskId,
+  name: null,
+  status,
+  input: id,
+  additional_input: undefined,
+  output: null,
+  additional_output: null,
+  is_last: false,
+  extensions: undefined,
+  created_at: new Date().toISOString(),
+});
+
+const stores: [string, () => Promise<Store>][] = [
+  ['memory', async () => new MemoryStore()],
+  ['sqlite', async () => new SqliteStore({ dataDir: await tempDir() })],
+];
+
+describe.each(stores)('%s store', (_name, make) => {
+  it('pages tasks per owner with correct totals, including beyond the end', async () => {
+    const store = await make();
+    for (let i = 1; i <= 25; i++) await store.insertTask(task(`t${i}`));
+    await store.insertTask(task('other', 'bob'));
+    const first = await store.listTasks('alice', { page: 1, size: 10 });
+    expect(first.total).toBe(25);
+    expect(first.items.map((t) => t.task_id)).toEqual(Array.from({ length: 10 }, (_, i) => `t${i + 1}`));
+    const last = await store.listTasks('alice', { page: 3, size: 10 });
+    expect(last.items.map((t) => t.task_id)).toEqual(['t21', 't22', 't23', 't24', 't25']);
+    expect(await store.listTasks('alice', { page: 4, size: 10 })).toEqual({ items: [], total: 25 });
+    expect((await store.listTasks('bob', { page: 1, size: 10 })).items.map((t) => t.task_id)).toEqual(['other']);
+    expect(await store.getTask('bob', 't1')).toBeUndefined();
+    await store.close();
+  });
+
+  it('completes a step and its artifacts together, and deletes a failed step without a gap', async () => {
+    const store = await make();
+    await store.insertTask(task('t'));
+    const s1 = step('t', 's1');
+    await store.insertStep(s1);
+    await store.completeStep({ ...s1, status: 'completed', output: 'done' }, [
+      {
+        artifact_id: 'a1',
+        task_id: 't',
+        step_id: 's1',
+        agent_created: true,
+        file_name: 'f.txt',
+        relative_path: null,
+        size: 3,
+        created_at: new Date().toISOString(),
+      },
+    ]);
+    await store.insertStep(step('t', 's2'));
+    await store.deleteStep('t', 's2');
+    await store.insertStep(step('t', 's3'));
+    const steps = await store.listSteps('t', { page: 1, size: 10 });
+    expect(steps.items.map((s) => [s.step_id, s.status])).toEqual([
+      ['s1', 'completed'],
+      ['s3', 'created'],
+    ]);
+    expect(steps.total).toBe(2);
+    expect((await store.getStep('t', 's1'))?.output).toBe('done');
+    expect((await store.artifactsOfStep('s1')).map((a) => a.artifact_id)).toEqual(['a1']);
+    expect((await store.lastStep('t'))?.step_id).toBe('s3');
+    await store.close();
+  });
+});
+
+describe('sqlite store', () => {
+  it('keeps everything across a reopen and removes steps a crash left incomplete', async () => {
+    const dataDir = await tempDir();
+    const before = new SqliteStore({ dataDir });
+    await before.insertTask(task('t'));
+    await before.insertStep(step('t', 'done', 'completed'));
+    await before.insertStep(step('t', 'interrupted', 'running'));
+    await before.close();
+
+    const after = new SqliteStore({ dataDir });
+    expect(await after.removeIncompleteSteps()).toBe(1);
+    expect((await after.getTask('alice', 't'))?.additional_input).toEqual({ n: 't' });
+    const steps = await after.listSteps('t', { page: 1, size: 10 });
+    expect(steps.items.map((s) => s.step_id)).toEqual(['done']);
+    await after.close();
+  });
+
+  it('serves any page with an index seek, never a table scan', async () => {
+    const dataDir = await tempDir();
+    const store = new SqliteStore({ dataDir });
+    await store.close();
+    const db = new Database(join(dataDir, 'agent.db'), { readonly: true });
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    for (const sql of [
+      "SELECT * FROM tasks WHERE owner = 'a' AND ord > 99990 ORDER BY ord LIMIT 10",
+      "SELECT COALESCE(MAX(ord), 0) FROM tasks WHERE owner = 'a'",
+      "SELECT * FROM steps WHERE task_id = 't' AND ord > 50 ORDER BY ord LIMIT 10",
+      "SELECT * FROM artifacts WHERE task_id = 't' AND ord > 50 ORDER BY ord LIMIT 10",
+    ]) {
+      const detail = plan(sql);
+      expect(detail).toMatch(/SEARCH .* USING (COVERING )?INDEX/);
+      expect(detail).not.toMatch(/SCAN/);
+    }
+    db.close();
+  });
+});
