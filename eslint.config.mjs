@@ -9,7 +9,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -19,7 +22,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['express', 'express/*', 'koa', 'koa/*', '@koa/*', '@nestjs/*'], message: 'The core is framework-free: adapters translate, the core never imports a framework.' },
+            {
+              group: ['express', 'express/*', 'koa', 'koa/*', '@koa/*', '@nestjs/*'],
+              message:
+                'The core is framework-free: adapters translate, the core never imports a framework.',
+            },
           ],
         },
       ],

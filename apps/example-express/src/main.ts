@@ -6,13 +6,19 @@ import { readConfig } from './config.js';
 
 const config = readConfig();
 const app = express();
-const router = agentRouter({ agent: referenceAgent, dataDir: config.dataDir, logger: consoleLogger });
+const router = agentRouter({
+  agent: referenceAgent,
+  dataDir: config.dataDir,
+  logger: consoleLogger,
+});
 app.use(router);
 
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Agent Protocol server on http://${config.host}:${port}/ap/v1/agent/tasks (data in ${config.dataDir})`);
+  console.log(
+    `Agent Protocol server on http://${config.host}:${port}/ap/v1/agent/tasks (data in ${config.dataDir})`,
+  );
 });
 
 function shutdown(signal: string): void {

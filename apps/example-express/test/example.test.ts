@@ -64,14 +64,19 @@ describe('example-express', () => {
       body: JSON.stringify({ input: "write 'kept' to file 'kept.txt'" }),
     });
     expect(step.status).toBe(200);
-    const requestLines = first.output().split('\n').filter((l) => /^(GET|POST) \/ap\//.test(l));
+    const requestLines = first
+      .output()
+      .split('\n')
+      .filter((l) => /^(GET|POST) \/ap\//.test(l));
     expect(requestLines).toHaveLength(2);
     expect(await stop(first)).toBe(0);
 
     const second = await start(dataDir);
     const again = await fetch(`${second.baseUrl}/ap/v1/agent/tasks/${task.task_id}`);
     expect(again.status).toBe(200);
-    const body = (await again.json()) as { artifacts: { artifact_id: string; file_name: string }[] };
+    const body = (await again.json()) as {
+      artifacts: { artifact_id: string; file_name: string }[];
+    };
     expect(body.artifacts.map((a) => a.file_name)).toEqual(['kept.txt']);
     const download = await fetch(
       `${second.baseUrl}/ap/v1/agent/tasks/${task.task_id}/artifacts/${body.artifacts[0]!.artifact_id}`,

@@ -18,16 +18,26 @@ function issue(field: string, rule: string, message: string): ValidationIssue {
 export function fileNameProblem(name: string, field = 'file_name'): ValidationIssue | undefined {
   if (name.length === 0) return issue(field, 'minLength', 'must not be empty');
   if (Buffer.byteLength(name) > 255) return issue(field, 'maxLength', 'must be at most 255 bytes');
-  if (CONTROL.test(name)) return issue(field, 'pattern', 'must not contain NUL or control characters');
+  if (CONTROL.test(name))
+    return issue(field, 'pattern', 'must not contain NUL or control characters');
   if (name.includes('/') || name.includes('\\'))
-    return issue(field, 'pattern', 'must be a plain name without / or \\ (put directories in relative_path)');
+    return issue(
+      field,
+      'pattern',
+      'must be a plain name without / or \\ (put directories in relative_path)',
+    );
   if (name === '.' || name === '..') return issue(field, 'pattern', "must not be '.' or '..'");
   return undefined;
 }
 
-export function relativePathProblem(path: string, field = 'relative_path'): ValidationIssue | undefined {
-  if (Buffer.byteLength(path) > 1024) return issue(field, 'maxLength', 'must be at most 1024 bytes');
-  if (CONTROL.test(path)) return issue(field, 'pattern', 'must not contain NUL or control characters');
+export function relativePathProblem(
+  path: string,
+  field = 'relative_path',
+): ValidationIssue | undefined {
+  if (Buffer.byteLength(path) > 1024)
+    return issue(field, 'maxLength', 'must be at most 1024 bytes');
+  if (CONTROL.test(path))
+    return issue(field, 'pattern', 'must not contain NUL or control characters');
   if (path.includes('\\')) return issue(field, 'pattern', 'must use / as separator, not \\');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.startsWith('~'))
     return issue(field, 'pattern', 'must be relative (no leading /, drive letter or ~)');

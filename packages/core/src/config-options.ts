@@ -19,16 +19,31 @@ function matchesType(option: ConfigOption, value: unknown): boolean {
   }
 }
 
-function problem(name: string, option: ConfigOption, value: unknown, scope: ConfigScope): ValidationIssue | undefined {
+function problem(
+  name: string,
+  option: ConfigOption,
+  value: unknown,
+  scope: ConfigScope,
+): ValidationIssue | undefined {
   const field = `additional_input.${name}`;
   if (option.scope && option.scope.length > 0 && !option.scope.includes(scope)) {
-    return { location: 'body', field, rule: 'scope', message: `cannot be set on a ${scope} (allowed on: ${option.scope.join(', ')})` };
+    return {
+      location: 'body',
+      field,
+      rule: 'scope',
+      message: `cannot be set on a ${scope} (allowed on: ${option.scope.join(', ')})`,
+    };
   }
   if (!matchesType(option, value)) {
     return { location: 'body', field, rule: 'type', message: `must be of type ${option.type}` };
   }
   if (option.options && !option.options.some((allowed) => isDeepStrictEqual(allowed, value))) {
-    return { location: 'body', field, rule: 'enum', message: `must be one of ${JSON.stringify(option.options)}` };
+    return {
+      location: 'body',
+      field,
+      rule: 'enum',
+      message: `must be one of ${JSON.stringify(option.options)}`,
+    };
   }
   return undefined;
 }

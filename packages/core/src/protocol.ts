@@ -117,15 +117,20 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   const operations: Record<string, Operation> = {
     getAgentInfo: async () => json(200, service.info()),
     getAgentInfoV2: async () => json(200, service.info()),
-    createAgentTask: async (c) => json(200, await service.createTask(c.principal, c.body as object)),
+    createAgentTask: async (c) =>
+      json(200, await service.createTask(c.principal, c.body as object)),
     listAgentTasks: async (c) => json(200, await service.listTasks(c.principal, page(c.params))),
-    getAgentTask: async (c) => json(200, await service.getTask(c.principal, id(c.params, 'task_id'))),
+    getAgentTask: async (c) =>
+      json(200, await service.getTask(c.principal, id(c.params, 'task_id'))),
     executeAgentTaskStep: async (c) =>
       json(200, await service.executeStep(c.principal, id(c.params, 'task_id'), c.body as object)),
     listAgentTaskSteps: async (c) =>
       json(200, await service.listSteps(c.principal, id(c.params, 'task_id'), page(c.params))),
     getAgentTaskStep: async (c) =>
-      json(200, await service.getStep(c.principal, id(c.params, 'task_id'), id(c.params, 'step_id'))),
+      json(
+        200,
+        await service.getStep(c.principal, id(c.params, 'task_id'), id(c.params, 'step_id')),
+      ),
     listAgentTaskArtifacts: async (c) =>
       json(200, await service.listArtifacts(c.principal, id(c.params, 'task_id'), page(c.params))),
     uploadAgentTaskArtifacts: async (c) => {
@@ -181,8 +186,13 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
         response = await dispatch(request);
       } catch (thrown) {
         const error = toAgentProtocolError(thrown);
-        if (error.status >= 500) logger.error(`${request.method} ${request.path} failed`, error.cause ?? error);
-        response = { status: error.status, headers: error.headers, body: { kind: 'json', value: error.toJSON() } };
+        if (error.status >= 500)
+          logger.error(`${request.method} ${request.path} failed`, error.cause ?? error);
+        response = {
+          status: error.status,
+          headers: error.headers,
+          body: { kind: 'json', value: error.toJSON() },
+        };
       }
       const ms = (performance.now() - started).toFixed(1);
       logger.info(`${request.method} ${request.path} ${response.status} ${ms}ms`);

@@ -27,11 +27,17 @@ export class Router {
   constructor(document: SpecDocument) {
     for (const [template, item] of Object.entries(document.paths)) {
       const paramNames: string[] = [];
-      const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => {
-        paramNames.push(name);
-        return '([^/]+)';
-      });
-      const compiled: CompiledPath = { regex: new RegExp(`^${pattern}$`), paramNames, byMethod: new Map() };
+      const pattern = template
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\{([^}]+)\}/g, (_m, name: string) => {
+          paramNames.push(name);
+          return '([^/]+)';
+        });
+      const compiled: CompiledPath = {
+        regex: new RegExp(`^${pattern}$`),
+        paramNames,
+        byMethod: new Map(),
+      };
       for (const method of HTTP_METHODS) {
         const operation = item[method] as OperationObject | undefined;
         if (!operation) continue;
@@ -71,12 +77,18 @@ export class Router {
       throw new AgentProtocolError('not_found', `No operation at ${method} ${path}.`);
     }
     // HEAD is answered like GET by the adapters' frameworks; route it to the GET operation.
-    const route = found.compiled.byMethod.get(method) ?? (method === 'HEAD' ? found.compiled.byMethod.get('GET') : undefined);
+    const route =
+      found.compiled.byMethod.get(method) ??
+      (method === 'HEAD' ? found.compiled.byMethod.get('GET') : undefined);
     if (!route) {
       const allow = [...found.compiled.byMethod.keys()].join(', ');
-      throw new AgentProtocolError('method_not_allowed', `${method} is not allowed on ${path}; use ${allow}.`, {
-        headers: { allow },
-      });
+      throw new AgentProtocolError(
+        'method_not_allowed',
+        `${method} is not allowed on ${path}; use ${allow}.`,
+        {
+          headers: { allow },
+        },
+      );
     }
     const params: Record<string, string> = {};
     found.compiled.paramNames.forEach((name, i) => {
@@ -90,6 +102,9 @@ function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new AgentProtocolError('bad_request', `Path segment '${value}' is not valid percent-encoding.`);
+    throw new AgentProtocolError(
+      'bad_request',
+      `Path segment '${value}' is not valid percent-encoding.`,
+    );
   }
 }

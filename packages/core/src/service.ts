@@ -101,7 +101,12 @@ export class AgentService {
   async executeStep(principal: string, taskId: string, body: RequestBody): Promise<Step> {
     const task = await this.taskOr404(principal, taskId);
     const taskConfig = resolveConfig(this.agent.configOptions, task.additional_input, 'task');
-    const config = resolveConfig(this.agent.configOptions, body.additional_input, 'step', taskConfig);
+    const config = resolveConfig(
+      this.agent.configOptions,
+      body.additional_input,
+      'step',
+      taskConfig,
+    );
     return this.queue.run(taskId, () => this.runStep(principal, task, body, config));
   }
 

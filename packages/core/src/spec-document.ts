@@ -11,7 +11,8 @@ export interface ParameterObject {
 export interface OperationObject {
   operationId: string;
   parameters?: (ParameterObject | { $ref: string })[];
-  requestBody?: { content?: Record<string, { schema?: Record<string, unknown> }> } | { $ref: string };
+  requestBody?:
+    { content?: Record<string, { schema?: Record<string, unknown> }> } | { $ref: string };
 }
 
 export interface SpecDocument {

@@ -117,7 +117,11 @@ export class SpecValidator {
       properties[name] = anchorRefs(p.schema ?? {});
       if (p.required) required.push(name);
     }
-    const paramsFn: ValidateFunction = this.coercing.compile({ type: 'object', properties, required });
+    const paramsFn: ValidateFunction = this.coercing.compile({
+      type: 'object',
+      properties,
+      required,
+    });
 
     const requestBody = operation.requestBody && resolveRef(operation.requestBody);
     const jsonSchema = requestBody?.content?.['application/json']?.schema;

@@ -43,7 +43,11 @@ describe('config options', () => {
   it('rejects wrong types, values outside options and wrong scopes, naming each field', () => {
     expect(
       issuesOf(() =>
-        resolveConfig(declared, { model: 'huge', retries: 1.5, temperature: 1, tags: 'x', extra: [], debug: 'no' }, 'task'),
+        resolveConfig(
+          declared,
+          { model: 'huge', retries: 1.5, temperature: 1, tags: 'x', extra: [], debug: 'no' },
+          'task',
+        ),
       ),
     ).toEqual([
       'additional_input.model:enum',
@@ -57,7 +61,9 @@ describe('config options', () => {
 
   it('refuses to start with a default that breaks its own rules', () => {
     expect(() =>
-      assertValidDeclarations({ m: { type: 'string', default: 'z', description: '', options: ['a'] } }),
+      assertValidDeclarations({
+        m: { type: 'string', default: 'z', description: '', options: ['a'] },
+      }),
     ).toThrow(/Config option 'm'/);
   });
 });

@@ -11,7 +11,9 @@ import { createAgentProtocol, type AgentProtocol } from '../src/protocol.js';
 
 const agent = defineAgent({
   info: { name: 'echo', version: '1.0.0' },
-  configOptions: { mood: { type: 'string', default: 'calm', description: 'mood', options: ['calm', 'loud'] } },
+  configOptions: {
+    mood: { type: 'string', default: 'calm', description: 'mood', options: ['calm', 'loud'] },
+  },
   async onStep({ input, ctx }) {
     if (input === 'boom') throw new Error('secret internals');
     if (input === 'file') await ctx.artifacts.create({ fileName: 'out.txt', data: 'bytes' });
@@ -55,14 +57,27 @@ async function call(method: string, url: string, body?: unknown) {
 describe('createAgentProtocol().handle', () => {
   it('creates a task, runs steps with resolved config, and pages them', async () => {
     await setup();
-    const task = await call('POST', '/ap/v1/agent/tasks', { input: 'hi', additional_input: { mood: 'loud' } });
+    const task = await call('POST', '/ap/v1/agent/tasks', {
+      input: 'hi',
+      additional_input: { mood: 'loud' },
+    });
     expect(task.status).toBe(200);
     const id = task.json.task_id as string;
     const step = await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'one' });
-    expect(step.json).toMatchObject({ status: 'completed', output: 'loud: one', is_last: false, artifacts: [] });
+    expect(step.json).toMatchObject({
+      status: 'completed',
+      output: 'loud: one',
+      is_last: false,
+      artifacts: [],
+    });
     await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'file' });
     const list = await call('GET', `/ap/v1/agent/tasks/${id}/steps?page_size=1&current_page=2`);
-    expect(list.json.pagination).toEqual({ total_items: 2, total_pages: 2, current_page: 2, page_size: 1 });
+    expect(list.json.pagination).toEqual({
+      total_items: 2,
+      total_pages: 2,
+      current_page: 2,
+      page_size: 1,
+    });
     expect(list.json.steps[0].artifacts[0].file_name).toBe('out.txt');
   });
 
@@ -70,10 +85,19 @@ describe('createAgentProtocol().handle', () => {
     await setup();
     const bad = await call('GET', '/ap/v1/agent/tasks?page_size=abc');
     expect(bad.status).toBe(422);
-    expect(bad.json.errors[0]).toMatchObject({ location: 'query', field: 'page_size', rule: 'type' });
-    const badOption = await call('POST', '/ap/v1/agent/tasks', { additional_input: { mood: 'angry' } });
+    expect(bad.json.errors[0]).toMatchObject({
+      location: 'query',
+      field: 'page_size',
+      rule: 'type',
+    });
+    const badOption = await call('POST', '/ap/v1/agent/tasks', {
+      additional_input: { mood: 'angry' },
+    });
     expect(badOption.status).toBe(422);
-    expect(badOption.json.errors[0]).toMatchObject({ field: 'additional_input.mood', rule: 'enum' });
+    expect(badOption.json.errors[0]).toMatchObject({
+      field: 'additional_input.mood',
+      rule: 'enum',
+    });
     expect((await call('GET', '/ap/v1/agent/tasks/nope')).status).toBe(404);
     const wrong = await call('DELETE', '/ap/v1/agent/tasks');
     expect(wrong.status).toBe(405);
@@ -86,8 +110,12 @@ describe('createAgentProtocol().handle', () => {
     const failed = await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'boom' });
     expect(failed.status).toBe(500);
     expect(JSON.stringify(failed.json)).not.toContain('secret internals');
-    expect((await call('GET', `/ap/v1/agent/tasks/${id}/steps`)).json.pagination.total_items).toBe(0);
-    expect((await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'ok' })).status).toBe(200);
+    expect((await call('GET', `/ap/v1/agent/tasks/${id}/steps`)).json.pagination.total_items).toBe(
+      0,
+    );
+    expect((await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'ok' })).status).toBe(
+      200,
+    );
   });
 
   it('serves the agent info at both paths', async () => {

@@ -26,7 +26,11 @@ const task = (id: string, owner = 'alice'): TaskRecord => ({
   created_at: new Date().toISOString(),
 });
 
-const step = (taskId: string, id: string, status: StepRecord['status'] = 'created'): StepRecord => ({
+const step = (
+  taskId: string,
+  id: string,
+  status: StepRecord['status'] = 'created',
+): StepRecord => ({
   step_id: id,
   task_id: taskId,
   name: null,
@@ -52,11 +56,15 @@ describe.each(stores)('%s store', (_name, make) => {
     await store.insertTask(task('other', 'bob'));
     const first = await store.listTasks('alice', { page: 1, size: 10 });
     expect(first.total).toBe(25);
-    expect(first.items.map((t) => t.task_id)).toEqual(Array.from({ length: 10 }, (_, i) => `t${i + 1}`));
+    expect(first.items.map((t) => t.task_id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `t${i + 1}`),
+    );
     const last = await store.listTasks('alice', { page: 3, size: 10 });
     expect(last.items.map((t) => t.task_id)).toEqual(['t21', 't22', 't23', 't24', 't25']);
     expect(await store.listTasks('alice', { page: 4, size: 10 })).toEqual({ items: [], total: 25 });
-    expect((await store.listTasks('bob', { page: 1, size: 10 })).items.map((t) => t.task_id)).toEqual(['other']);
+    expect(
+      (await store.listTasks('bob', { page: 1, size: 10 })).items.map((t) => t.task_id),
+    ).toEqual(['other']);
     expect(await store.getTask('bob', 't1')).toBeUndefined();
     await store.close();
   });
@@ -117,7 +125,9 @@ describe('sqlite store', () => {
     await store.close();
     const db = new Database(join(dataDir, 'agent.db'), { readonly: true });
     const plan = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((r) => r.detail)
+        .join('\n');
     for (const sql of [
       "SELECT * FROM tasks WHERE owner = 'a' AND ord > 99990 ORDER BY ord LIMIT 10",
       "SELECT COALESCE(MAX(ord), 0) FROM tasks WHERE owner = 'a'",

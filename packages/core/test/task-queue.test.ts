@@ -13,7 +13,12 @@ it('runs work for one key one at a time in arrival order, and other keys in para
       if (name === 'a2') throw new Error('fails');
       return name;
     });
-  const results = await Promise.allSettled([job('a', 'a1', 30), job('a', 'a2', 5), job('a', 'a3', 1), job('b', 'b1', 1)]);
+  const results = await Promise.allSettled([
+    job('a', 'a1', 30),
+    job('a', 'a2', 5),
+    job('a', 'a3', 1),
+    job('b', 'b1', 1),
+  ]);
   expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
   const a = log.filter((l) => l.includes(' a'));
   expect(a).toEqual(['start a1', 'end a1', 'start a2', 'end a2', 'start a3', 'end a3']);

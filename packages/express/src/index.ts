@@ -18,7 +18,9 @@ export type AgentRouter = Router & { protocol: AgentProtocol };
  * `app.use(agentRouter({ agent }))` serves `/ap/v1/...`; `app.use('/agent', ...)` serves
  * `/agent/ap/v1/...`. Works with or without `express.json()` in front of it.
  */
-export function agentRouter(options: AgentRouterOptions | { protocol: AgentProtocol }): AgentRouter {
+export function agentRouter(
+  options: AgentRouterOptions | { protocol: AgentProtocol },
+): AgentRouter {
   const protocol = 'protocol' in options ? options.protocol : createAgentProtocol(options);
   const router = Router() as AgentRouter;
   router.protocol = protocol;

@@ -39,7 +39,10 @@ export async function receiveUpload(
       limits: { fileSize: maxBytes, files: 1, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: 32 },
     });
   } catch (error) {
-    throw new AgentProtocolError('bad_request', `Malformed multipart request: ${(error as Error).message}.`);
+    throw new AgentProtocolError(
+      'bad_request',
+      `Malformed multipart request: ${(error as Error).message}.`,
+    );
   }
 
   const fields: Record<string, string> = {};
@@ -50,33 +53,83 @@ export async function receiveUpload(
   };
 
   parser.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(new AgentProtocolError('payload_too_large', `Form field '${name}' is larger than ${MAX_FIELD_BYTES} bytes.`));
+    if (info.valueTruncated)
+      fail(
+        new AgentProtocolError(
+          'payload_too_large',
+          `Form field '${name}' is larger than ${MAX_FIELD_BYTES} bytes.`,
+        ),
+      );
     fields[name] = value;
   });
   parser.on('file', (name, stream, info) => {
     if (name !== 'file' || upload) {
       stream.resume();
-      fail(AgentProtocolError.invalid([{ location: 'body', field: name, rule: 'maxItems', message: 'is not expected: send exactly one part named "file"' }]));
+      fail(
+        AgentProtocolError.invalid([
+          {
+            location: 'body',
+            field: name,
+            rule: 'maxItems',
+            message: 'is not expected: send exactly one part named "file"',
+          },
+        ]),
+      );
       return;
     }
     const tempPath = files.tempPath();
-    stream.on('limit', () => fail(new AgentProtocolError('payload_too_large', `Artifact is larger than the ${maxBytes}-byte upload limit.`)));
-    upload = { tempPath, fileName: info.filename ?? 'file', written: pipeline(stream, createWriteStream(tempPath)) };
+    stream.on('limit', () =>
+      fail(
+        new AgentProtocolError(
+          'payload_too_large',
+          `Artifact is larger than the ${maxBytes}-byte upload limit.`,
+        ),
+      ),
+    );
+    upload = {
+      tempPath,
+      fileName: info.filename ?? 'file',
+      written: pipeline(stream, createWriteStream(tempPath)),
+    };
   });
-  parser.on('filesLimit', () => fail(AgentProtocolError.invalid([{ location: 'body', field: 'file', rule: 'maxItems', message: 'must be a single file' }])));
-  parser.on('partsLimit', () => fail(new AgentProtocolError('payload_too_large', 'Too many parts in the multipart body.')));
-  parser.on('fieldsLimit', () => fail(new AgentProtocolError('payload_too_large', 'Too many fields in the multipart body.')));
+  parser.on('filesLimit', () =>
+    fail(
+      AgentProtocolError.invalid([
+        { location: 'body', field: 'file', rule: 'maxItems', message: 'must be a single file' },
+      ]),
+    ),
+  );
+  parser.on('partsLimit', () =>
+    fail(new AgentProtocolError('payload_too_large', 'Too many parts in the multipart body.')),
+  );
+  parser.on('fieldsLimit', () =>
+    fail(new AgentProtocolError('payload_too_large', 'Too many fields in the multipart body.')),
+  );
 
   try {
     await pipeline(request.body, parser);
     await upload?.written;
   } catch (error) {
-    fail(new AgentProtocolError('bad_request', `Malformed multipart body: ${(error as Error).message}.`));
+    fail(
+      new AgentProtocolError(
+        'bad_request',
+        `Malformed multipart body: ${(error as Error).message}.`,
+      ),
+    );
     await upload?.written.catch(() => undefined);
   }
 
   if (!failure && !upload) {
-    fail(AgentProtocolError.invalid([{ location: 'body', field: 'file', rule: 'required', message: 'is required (a file part named "file")' }]));
+    fail(
+      AgentProtocolError.invalid([
+        {
+          location: 'body',
+          field: 'file',
+          rule: 'required',
+          message: 'is required (a file part named "file")',
+        },
+      ]),
+    );
   }
   if (failure) {
     if (upload) await files.discard(upload.tempPath);

@@ -23,7 +23,10 @@ export function fromIncomingMessage(
   };
 }
 
-export async function writeNodeResponse(res: ServerResponse, response: CoreResponse): Promise<void> {
+export async function writeNodeResponse(
+  res: ServerResponse,
+  response: CoreResponse,
+): Promise<void> {
   const { body } = response;
   if (body?.kind === 'stream') {
     res.writeHead(response.status, response.headers);

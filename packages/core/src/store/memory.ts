@@ -1,11 +1,4 @@
-import type {
-  ArtifactRecord,
-  Page,
-  PageRequest,
-  StepRecord,
-  Store,
-  TaskRecord,
-} from './types.js';
+import type { ArtifactRecord, Page, PageRequest, StepRecord, Store, TaskRecord } from './types.js';
 import { pageOffset } from './types.js';
 
 function slice<T>(items: T[], page: PageRequest): Page<T> {

@@ -1,14 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  ArtifactRecord,
-  Page,
-  PageRequest,
-  StepRecord,
-  Store,
-  TaskRecord,
-} from './types.js';
+import type { ArtifactRecord, Page, PageRequest, StepRecord, Store, TaskRecord } from './types.js';
 import { pageOffset } from './types.js';
 
 /**
@@ -143,11 +136,15 @@ export class SqliteStore implements Store {
         `INSERT INTO steps (step_id, task_id, ord, status, body, created_at)
          VALUES (@step_id, @task_id, (SELECT COALESCE(MAX(ord), 0) + 1 FROM steps WHERE task_id = @task_id), @status, @body, @created_at)`,
       ),
-      updateStep: db.prepare('UPDATE steps SET status = @status, body = @body WHERE step_id = @step_id'),
+      updateStep: db.prepare(
+        'UPDATE steps SET status = @status, body = @body WHERE step_id = @step_id',
+      ),
       deleteStep: db.prepare('DELETE FROM steps WHERE task_id = ? AND step_id = ?'),
       getStep: db.prepare('SELECT * FROM steps WHERE task_id = ? AND step_id = ?'),
       countSteps: db.prepare('SELECT COALESCE(MAX(ord), 0) AS n FROM steps WHERE task_id = ?'),
-      pageSteps: db.prepare('SELECT * FROM steps WHERE task_id = ? AND ord > ? ORDER BY ord LIMIT ?'),
+      pageSteps: db.prepare(
+        'SELECT * FROM steps WHERE task_id = ? AND ord > ? ORDER BY ord LIMIT ?',
+      ),
       lastStep: db.prepare('SELECT * FROM steps WHERE task_id = ? ORDER BY ord DESC LIMIT 1'),
       incompleteSteps: db.prepare("SELECT step_id, task_id FROM steps WHERE status != 'completed'"),
       insertArtifact: db.prepare(
@@ -156,7 +153,9 @@ export class SqliteStore implements Store {
                  @agent_created, @file_name, @relative_path, @size, @created_at)`,
       ),
       getArtifact: db.prepare('SELECT * FROM artifacts WHERE task_id = ? AND artifact_id = ?'),
-      countArtifacts: db.prepare('SELECT COALESCE(MAX(ord), 0) AS n FROM artifacts WHERE task_id = ?'),
+      countArtifacts: db.prepare(
+        'SELECT COALESCE(MAX(ord), 0) AS n FROM artifacts WHERE task_id = ?',
+      ),
       pageArtifacts: db.prepare(
         'SELECT * FROM artifacts WHERE task_id = ? AND ord > ? ORDER BY ord LIMIT ?',
       ),
