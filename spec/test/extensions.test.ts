@@ -28,7 +28,7 @@ const PUBLIC = [{}, ...PROTECTED.slice(0, -1)];
 const OPERATIONS: Array<
   [operationId: string, route: string, security: object[], errors: number[]]
 > = [
-  ['createAgentTask', 'POST /ap/v1/agent/tasks', PROTECTED, [400, 401, 403, 413, 422]],
+  ['createAgentTask', 'POST /ap/v1/agent/tasks', PROTECTED, [400, 401, 403, 413, 415, 422]],
   ['listAgentTasks', 'GET /ap/v1/agent/tasks', PROTECTED, [401, 403, 422]],
   ['getAgentTask', 'GET /ap/v1/agent/tasks/{task_id}', PROTECTED, [401, 403, 404]],
   ['listAgentTaskSteps', 'GET /ap/v1/agent/tasks/{task_id}/steps', PROTECTED, [401, 403, 404, 422]],
@@ -36,7 +36,7 @@ const OPERATIONS: Array<
     'executeAgentTaskStep',
     'POST /ap/v1/agent/tasks/{task_id}/steps',
     PROTECTED,
-    [400, 401, 403, 404, 409, 413, 422, 429],
+    [400, 401, 403, 404, 409, 413, 415, 422, 429],
   ],
   [
     'getAgentTaskStep',
@@ -54,7 +54,7 @@ const OPERATIONS: Array<
     'uploadAgentTaskArtifacts',
     'POST /ap/v1/agent/tasks/{task_id}/artifacts',
     PROTECTED,
-    [400, 401, 403, 404, 413, 422],
+    [400, 401, 403, 404, 413, 415, 422],
   ],
   [
     'downloadAgentTaskArtifact',
@@ -65,7 +65,7 @@ const OPERATIONS: Array<
   ['getAgentInfo', 'GET /ap/v1/agent/info', PUBLIC, [401]],
   ['getAgentInfoV2', 'GET /ap/v2/agent/info', PUBLIC, [401]],
   ['listAgentSecretKeys', 'GET /ap/v1/agent/secrets', PROTECTED, [401, 403, 422]],
-  ['addAgentSecret', 'POST /ap/v1/agent/secrets', PROTECTED, [400, 401, 403, 413, 422]],
+  ['addAgentSecret', 'POST /ap/v1/agent/secrets', PROTECTED, [400, 401, 403, 413, 415, 422]],
   ['revokeAgentSecret', 'DELETE /ap/v1/agent/secrets/{secret_id}', PROTECTED, [401, 403, 404]],
 ];
 
@@ -109,6 +109,7 @@ const ERROR_RESPONSES: Record<number, string> = {
   404: 'NotFound',
   409: 'Conflict',
   413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
   422: 'UnprocessableEntity',
   429: 'TooManyRequests',
 };
