@@ -5,6 +5,7 @@ import { AgentProtocolError, toAgentProtocolError } from './errors.js';
 import { FileStore } from './files.js';
 import { readJsonBody } from './http/body.js';
 import { receiveUpload } from './http/multipart.js';
+import { errorResponse, jsonResponse } from './http/responses.js';
 import type { CoreRequest, CoreResponse } from './http/types.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Router } from './router.js';
@@ -70,16 +71,17 @@ interface Call {
 
 type Operation = (call: Call) => Promise<CoreResponse>;
 
-const json = (status: number, value: unknown): CoreResponse => ({
-  status,
-  headers: {},
-  body: { kind: 'json', value },
-});
+const json = jsonResponse;
 
 /** RFC 6266 `Content-Disposition` with an ASCII fallback and the exact UTF-8 name. */
 function contentDisposition(fileName: string): string {
   const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  // RFC 8187 attr-chars exclude ' ( ) *, which encodeURIComponent leaves alone.
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 function queryObject(query: CoreRequest['query']): Record<string, string> {
@@ -186,13 +188,10 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
         response = await dispatch(request);
       } catch (thrown) {
         const error = toAgentProtocolError(thrown);
-        if (error.status >= 500)
+        if (error.status >= 500) {
           logger.error(`${request.method} ${request.path} failed`, error.cause ?? error);
-        response = {
-          status: error.status,
-          headers: error.headers,
-          body: { kind: 'json', value: error.toJSON() },
-        };
+        }
+        response = errorResponse(error);
       }
       const ms = (performance.now() - started).toFixed(1);
       logger.info(`${request.method} ${request.path} ${response.status} ${ms}ms`);
@@ -200,6 +199,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     },
     async close() {
       await ready.catch(() => undefined);
+      await service.drain();
       await store.close();
     },
   };

@@ -52,6 +52,11 @@ export class AgentService {
     private readonly files: FileStore,
   ) {}
 
+  /** Waits for every step in progress to finish (for a clean shutdown). */
+  async drain(): Promise<void> {
+    await this.queue.idle();
+  }
+
   info(): AgentInfo {
     const { info, configOptions } = this.agent;
     return {

@@ -108,6 +108,7 @@ export class SpecValidator {
   private compile(operation: OperationObject): OperationValidator {
     const parameters = (operation.parameters ?? []).map((p) => resolveRef<ParameterObject>(p));
     const locations = new Map<string, IssueLocation>();
+    const integers: string[] = [];
     const properties: Record<string, unknown> = {};
     const required: string[] = [];
     for (const p of parameters) {
@@ -115,6 +116,7 @@ export class SpecValidator {
       const name = p.in === 'header' ? p.name.toLowerCase() : p.name;
       locations.set(name, p.in);
       properties[name] = anchorRefs(p.schema ?? {});
+      if (p.schema?.type === 'integer') integers.push(name);
       if (p.required) required.push(name);
     }
     const paramsFn: ValidateFunction = this.coercing.compile({
@@ -130,6 +132,20 @@ export class SpecValidator {
     return {
       hasJsonBody: bodyFn !== undefined,
       params(values) {
+        // Ajv coerces with Number(), which takes '0x10', '1e3' and ' 1': only plain decimals are integers.
+        const notDecimal = integers.filter(
+          (name) => typeof values[name] === 'string' && !/^-?\d+$/.test(values[name] as string),
+        );
+        if (notDecimal.length > 0) {
+          throw AgentProtocolError.invalid(
+            notDecimal.map((field) => ({
+              location: locations.get(field) ?? 'query',
+              field,
+              rule: 'type',
+              message: 'must be integer',
+            })),
+          );
+        }
         if (!paramsFn(values)) {
           throw AgentProtocolError.invalid(
             toIssues(paramsFn.errors ?? [], (f) => locations.get(f) ?? 'query', 'query'),

@@ -11,6 +11,13 @@ export function contentType(request: CoreRequest): string {
   return (headerValue(request.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+function tooLarge(limit: number): AgentProtocolError {
+  return new AgentProtocolError(
+    'payload_too_large',
+    `Request body is larger than the ${limit}-byte limit for JSON bodies.`,
+  );
+}
+
 async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -19,10 +26,7 @@ async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
     size += buffer.length;
     if (size > limit) {
       stream.resume(); // drain the rest so the connection can answer
-      throw new AgentProtocolError(
-        'payload_too_large',
-        `Request body is larger than the ${limit}-byte limit for JSON bodies.`,
-      );
+      throw tooLarge(limit);
     }
     chunks.push(buffer);
   }
@@ -42,6 +46,8 @@ export async function readJsonBody(request: CoreRequest, limit: number): Promise
     );
   }
   if (request.parsedBody !== undefined && request.body.readableEnded) {
+    // The framework's parser ran with its own limit; ours still holds.
+    if (Buffer.byteLength(JSON.stringify(request.parsedBody) ?? '') > limit) throw tooLarge(limit);
     return request.parsedBody ?? {};
   }
   const raw = await readLimited(request.body, limit);

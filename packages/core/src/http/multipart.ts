@@ -36,7 +36,15 @@ export async function receiveUpload(
     parser = busboy({
       headers: request.headers as Record<string, string>,
       preservePath: true,
-      limits: { fileSize: maxBytes, files: 1, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: 32 },
+      defParamCharset: 'utf8',
+      // busboy reports the limit when a file reaches fileSize; exactly maxBytes is allowed.
+      limits: {
+        fileSize: maxBytes + 1,
+        files: 1,
+        fields: 16,
+        fieldSize: MAX_FIELD_BYTES,
+        parts: 32,
+      },
     });
   } catch (error) {
     throw new AgentProtocolError(

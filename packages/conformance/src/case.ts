@@ -1,0 +1,84 @@
+/**
+ * The shape of a conformance case. Cases are plain data so that every adapter (and any server in
+ * any language) is held to the same table, and so a failing case can be printed and replayed.
+ */
+
+/** Bytes as data: UTF-8 text, base64, or `size` copies of one byte (for over-limit bodies). */
+export type Bytes = string | { base64: string } | { fill: number; size: number };
+
+/** One part of a multipart/form-data body, in the order it is sent. */
+export type MultipartPart =
+  | { field: string; value: string }
+  | { field: string; filename: string; content: Bytes; contentType?: string };
+
+/**
+ * A request. Strings in `path`, `query`, `headers` and `json` may name variables bound by earlier
+ * requests of the same case: `{task_id}`.
+ */
+export interface CaseRequest {
+  method: string;
+  path: string;
+  /** Appended as a query string, in order; values are sent exactly as written. */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Serialised as the body, with `content-type: application/json` unless `headers` say otherwise. */
+  json?: unknown;
+  /** Sent byte for byte; set `content-type` in `headers` yourself. */
+  rawBody?: Bytes;
+  /** A real multipart/form-data body (built with `FormData`). */
+  multipart?: MultipartPart[];
+}
+
+/**
+ * A matcher for a JSON value. Objects match partially (keys not named are not checked), arrays
+ * match element by element and in length, `RegExp` matches strings, and these operators:
+ * - `{ $type: 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'object' | 'array' }`
+ * - `{ $absent: true }` the key is missing (or `undefined`)
+ * - `{ $length: n }` an array or string of that length
+ * - `{ $contains: matcher }` an array with at least one matching element
+ * - `{ $not: matcher }` anything the inner matcher rejects
+ * - `{ $startsWith: '...' }` / `{ $includes: '...' }` for strings
+ */
+export type Matcher = unknown;
+
+export interface Expected {
+  status: number;
+  /** Header names lower-case; a string must equal the header, a RegExp must match it. */
+  headers?: Record<string, string | RegExp>;
+  /** A matcher for the parsed JSON body. */
+  json?: Matcher;
+  /** The exact body bytes (artifact downloads). */
+  bodyBytes?: Bytes;
+  /**
+   * Paths, relative to the server's data dir, that must not exist afterwards: where a naive
+   * server would have written an upload whose name tries to escape.
+   */
+  absentFiles?: string[];
+}
+
+/** A request made to reach a case's starting state. Its status must be `status` (default 2xx). */
+export interface SetupRequest {
+  given: CaseRequest;
+  /** Expected status; any 2xx when absent. */
+  status?: number;
+  /** Variables to bind from the JSON response: name → dotted path (`artifacts.0.artifact_id`). */
+  bind?: Record<string, string>;
+}
+
+/** A request checked after the case's main one (the state it left behind). */
+export interface FollowUp {
+  given: CaseRequest;
+  want: Expected;
+  bind?: Record<string, string>;
+}
+
+export interface ConformanceCase {
+  /** Unique, readable; the test's title. */
+  name: string;
+  setup?: SetupRequest[];
+  given: CaseRequest;
+  want: Expected;
+  /** Variables to bind from the main response, for `then`. */
+  bind?: Record<string, string>;
+  then?: FollowUp[];
+}

@@ -1,0 +1,114 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ConformanceCase } from './case.js';
+import { conformanceCases } from './cases/index.js';
+import { runCase, type CaseOutcome } from './run-case.js';
+import { withServer, type StartServer } from './server.js';
+
+/** Headers that say something about the protocol; the rest (date, connection, ...) vary freely. */
+const COMPARED_HEADERS = ['content-type', 'allow', 'content-disposition', 'www-authenticate'];
+const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** What one request of a case looked like, with server-chosen ids replaced by `<id:1>`, `<id:2>`... */
+export interface ExchangeObservation {
+  label: string;
+  status: number;
+  headers: Record<string, string>;
+  /** The normalised JSON body, or `{ base64 }` for other bodies. */
+  body: unknown;
+}
+
+/** One case as a server answered it, comparable across adapters. */
+export interface CaseObservation {
+  name: string;
+  conforms: boolean;
+  exchanges: ExchangeObservation[];
+}
+
+function normaliser() {
+  const ids = new Map<string, string>();
+  const text = (value: string) =>
+    value.replace(UUID_ANYWHERE, (id) => {
+      const key = id.toLowerCase();
+      if (!ids.has(key)) ids.set(key, `<id:${ids.size + 1}>`);
+      return ids.get(key)!;
+    });
+  const deep = (value: unknown): unknown => {
+    if (typeof value === 'string') return text(value);
+    if (Array.isArray(value)) return value.map(deep);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), deep(v)]));
+    }
+    return value;
+  };
+  return deep;
+}
+
+/** Turns a case outcome into an observation: ids numbered by first appearance, volatile headers dropped. */
+export function observeOutcome(outcome: CaseOutcome): CaseObservation {
+  const normalise = normaliser();
+  return {
+    name: outcome.name,
+    conforms: outcome.problems.length === 0,
+    exchanges: outcome.exchanges.map((e) => ({
+      label: e.label,
+      status: e.observed.status,
+      headers: Object.fromEntries(
+        COMPARED_HEADERS.filter((h) => e.observed.headers[h] !== undefined).map((h) => [
+          h,
+          normalise(e.observed.headers[h]) as string,
+        ]),
+      ),
+      body:
+        e.observed.json !== undefined
+          ? normalise(e.observed.json)
+          : { base64: e.observed.body.toString('base64') },
+    })),
+  };
+}
+
+/** Runs every case (each on a fresh server) and returns what the server answered, case by case. */
+export async function observeConformance(
+  start: StartServer,
+  cases: readonly ConformanceCase[] = conformanceCases,
+): Promise<CaseObservation[]> {
+  const observations: CaseObservation[] = [];
+  for (const testCase of cases) {
+    const outcome = await withServer(start, (h) =>
+      runCase(h.baseUrl, testCase, { dataDir: h.dataDir }),
+    );
+    observations.push(observeOutcome(outcome));
+  }
+  return observations;
+}
+
+/**
+ * Where two adapters answered differently, one line per difference (empty when identical case
+ * for case). For a test asserting every adapter serves the same wire.
+ */
+export function diffObservations(
+  a: readonly CaseObservation[],
+  b: readonly CaseObservation[],
+): string[] {
+  const out: string[] = [];
+  const byName = new Map(b.map((o) => [o.name, o]));
+  for (const left of a) {
+    const right = byName.get(left.name);
+    if (!right) {
+      out.push(`${left.name}: only in the first run`);
+      continue;
+    }
+    byName.delete(left.name);
+    const count = Math.max(left.exchanges.length, right.exchanges.length);
+    for (let i = 0; i < count; i++) {
+      const l = left.exchanges[i];
+      const r = right.exchanges[i];
+      if (!isDeepStrictEqual(l, r)) {
+        out.push(
+          `${left.name} / ${l?.label ?? r?.label}: ${JSON.stringify(l)} ≠ ${JSON.stringify(r)}`,
+        );
+      }
+    }
+  }
+  for (const name of byName.keys()) out.push(`${name}: only in the second run`);
+  return out;
+}

@@ -1,0 +1,36 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAgentProtocol, fromIncomingMessage, writeNodeResponse } from '@agent-protocol/core';
+import type { StartServer } from './server.js';
+
+/**
+ * The core served by its own node:http bridge, with no framework: the baseline an adapter is
+ * compared against (`diffObservations`), and what the fixture tests itself with.
+ */
+export const startReferenceServer: StartServer = async ({ agent, dataDir, limits }) => {
+  const protocol = createAgentProtocol({ agent, dataDir, limits });
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    void protocol
+      .handle(fromIncomingMessage(req, path))
+      .then((response) => writeNodeResponse(res, response))
+      .catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      // Requests in flight finish (a second at most) before the store closes under them.
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), 1000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await protocol.close();
+    },
+  };
+};

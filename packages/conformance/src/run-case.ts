@@ -1,0 +1,109 @@
+import type { CaseRequest, ConformanceCase, Expected } from './case.js';
+import { check } from './check.js';
+import { send, type Observed } from './send.js';
+import { bindVars, substitute, type Vars } from './vars.js';
+
+/** One request of a case and what came back. */
+export interface Exchange {
+  /** `setup 1`, `given`, `then 1`, ... */
+  label: string;
+  /** The request as sent (variables substituted). */
+  request: CaseRequest;
+  observed: Observed;
+  problems: string[];
+}
+
+export interface CaseOutcome {
+  name: string;
+  exchanges: Exchange[];
+  /** Empty when the server conforms on this case. */
+  problems: string[];
+  vars: Vars;
+}
+
+export interface RunCaseOptions {
+  /** The server's data dir, for the file system checks (`absentFiles`). */
+  dataDir?: string;
+}
+
+function setupProblems(observed: Observed, status: number | undefined): string[] {
+  if (observed.status === 0) return [`no response: ${observed.error ?? 'connection failed'}`];
+  const ok =
+    status === undefined
+      ? observed.status >= 200 && observed.status < 300
+      : observed.status === status;
+  return ok
+    ? []
+    : [
+        `status: expected ${status ?? '2xx'}, got ${observed.status}: ${observed.body.toString('utf8').slice(0, 300)}`,
+      ];
+}
+
+/**
+ * Runs one case against a server: its setup requests, the request under test and its follow-ups,
+ * in order, binding variables as it goes. Never throws for a non-conforming server: the outcome
+ * lists the problems (use `assertConforms` to turn them into a test failure).
+ */
+export async function runCase(
+  baseUrl: string,
+  testCase: ConformanceCase,
+  options: RunCaseOptions = {},
+): Promise<CaseOutcome> {
+  const vars: Vars = {};
+  const exchanges: Exchange[] = [];
+  const outcome = (): CaseOutcome => ({
+    name: testCase.name,
+    exchanges,
+    problems: exchanges.flatMap((e) => e.problems.map((p) => `${e.label}: ${p}`)),
+    vars,
+  });
+
+  const step = async (
+    label: string,
+    given: CaseRequest,
+    judge: (o: Observed) => string[],
+    bind: Record<string, string> | undefined,
+  ): Promise<boolean> => {
+    const request = substitute(given, vars);
+    const observed = await send(baseUrl, request);
+    const problems = judge(observed);
+    if (problems.length === 0) {
+      try {
+        bindVars(observed.json, bind, vars);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    exchanges.push({ label, request, observed, problems });
+    return problems.length === 0;
+  };
+
+  for (const [i, s] of (testCase.setup ?? []).entries()) {
+    const ok = await step(`setup ${i + 1}`, s.given, (o) => setupProblems(o, s.status), s.bind);
+    if (!ok) return outcome();
+  }
+  const judge = (want: Expected) => (o: Observed) =>
+    check(o, substitute(want, vars), options.dataDir);
+  if (!(await step('given', testCase.given, judge(testCase.want), testCase.bind))) return outcome();
+  for (const [i, f] of (testCase.then ?? []).entries()) {
+    if (!(await step(`then ${i + 1}`, f.given, judge(f.want), f.bind))) break;
+  }
+  return outcome();
+}
+
+function describeExchange(e: Exchange): string {
+  const body = e.observed.body.toString('utf8');
+  const shown = body.length > 600 ? `${body.slice(0, 600)}…` : body;
+  return [
+    `  ${e.label}: ${e.request.method} ${e.request.path}${e.request.query ? ` ${JSON.stringify(e.request.query)}` : ''}`,
+    `    → ${e.observed.status} ${e.observed.headers['content-type'] ?? ''} ${shown}`,
+    ...e.problems.map((p) => `    ✗ ${p}`),
+  ].join('\n');
+}
+
+/** Throws an Error describing every problem of a non-conforming outcome. */
+export function assertConforms(outcome: CaseOutcome): void {
+  if (outcome.problems.length === 0) return;
+  const failing = outcome.exchanges.filter((e) => e.problems.length > 0).map(describeExchange);
+  throw new Error(`"${outcome.name}" does not conform:\n${failing.join('\n')}`);
+}

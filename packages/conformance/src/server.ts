@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentDefinition, AgentProtocolLimits } from '@agent-protocol/core';
+import { CONFORMANCE_LIMITS } from './limits.js';
+import { createReferenceAgent } from './reference-agent.js';
+
+/** What the fixture asks an adapter to start. */
+export interface StartOptions {
+  /** An empty directory for the server's store and artifacts. The fixture removes it afterwards. */
+  dataDir: string;
+  /** The limits the cases are written against (`CONFORMANCE_LIMITS`). */
+  limits: Required<AgentProtocolLimits>;
+  /**
+   * The agent to serve: a fresh reference agent per server. Serving the shared `referenceAgent`
+   * instead works too; a server in another language serves its own port of it.
+   */
+  agent: AgentDefinition;
+}
+
+export interface RunningServer {
+  /** Where the protocol is served, without a trailing slash: `http://127.0.0.1:PORT` (or a prefix). */
+  baseUrl: string;
+  /** Stops accepting requests, closes open connections and the store. */
+  close(): Promise<void>;
+}
+
+/** Starts one server of the adapter under test. Bind 127.0.0.1, port 0. */
+export type StartServer = (options: StartOptions) => Promise<RunningServer>;
+
+/** A running server in a temporary directory of its own, which a scenario may restart. */
+export interface Harness {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** Stops the server and starts a new one (with a fresh agent) on the same data dir. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Runs `work` against a fresh server in a fresh temporary directory, then stops the server and
+ * removes the directory. The data dir is `<root>/data`; afterwards `<root>` must hold nothing
+ * else, or the server wrote outside its data dir.
+ */
+export async function withServer<T>(
+  start: StartServer,
+  work: (harness: Harness) => Promise<T>,
+): Promise<T> {
+  const root = await mkdtemp(join(tmpdir(), 'ap-conformance-'));
+  const dataDir = join(root, 'data');
+  await mkdir(dataDir);
+  let server: RunningServer | undefined;
+  const launch = () =>
+    start({ dataDir, limits: { ...CONFORMANCE_LIMITS }, agent: createReferenceAgent() });
+  try {
+    server = await launch();
+    const harness: Harness = {
+      get baseUrl() {
+        return server!.baseUrl.replace(/\/$/, '');
+      },
+      dataDir,
+      async restart() {
+        const running = server;
+        server = undefined;
+        await running?.close();
+        server = await launch();
+      },
+    };
+    const result = await work(harness);
+    const stray = (await readdir(root)).filter((name) => name !== 'data');
+    if (stray.length > 0)
+      throw new Error(`The server wrote outside its data dir: ${stray.join(', ')}`);
+    return result;
+  } finally {
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
