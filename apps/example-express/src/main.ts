@@ -1,34 +1,21 @@
-import { consoleLogger } from '@agent-protocol/core';
-import { referenceAgent } from '@agent-protocol/conformance';
 import { agentRouter } from '@agent-protocol/express';
+import { serveDocs } from 'docs';
 import express from 'express';
-import { readConfig } from './config.js';
+import { closeHttpServer, runExample } from 'example-shared';
+import type { AddressInfo } from 'node:net';
 
-const config = readConfig();
-const app = express();
-const router = agentRouter({
-  agent: referenceAgent,
-  dataDir: config.dataDir,
-  logger: consoleLogger,
-});
-app.use(router);
-
-const server = app.listen(config.port, config.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(
-    `Agent Protocol server on http://${config.host}:${port}/ap/v1/agent/tasks (data in ${config.dataDir})`,
-  );
-});
-
-function shutdown(signal: string): void {
-  console.log(`${signal} received, shutting down`);
-  server.close(() => {
-    void router.protocol.close().then(() => process.exit(0));
+await runExample('express', async (options, { port, host }) => {
+  const router = agentRouter(options);
+  // The docs site (built by `pnpm start`) rides along at /docs/.
+  const app = express().use(router).use('/docs', serveDocs());
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
+    const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
-  server.closeIdleConnections();
-  // Requests in flight get a few seconds to finish; then we go anyway.
-  setTimeout(() => process.exit(0), 5000).unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      await closeHttpServer(server);
+      await router.protocol.close();
+    },
+  };
+});

@@ -1,7 +1,10 @@
 /** The environment every example app reads (documented in the root README). */
 export interface ExampleConfig {
+  /** `PORT`, default 8000; 0 picks a free port. */
   port: number;
+  /** `HOST`, default 127.0.0.1. */
   host: string;
+  /** `AGENT_DATA_DIR`, default ./.agent-data. */
   dataDir: string;
 }
 

@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startExampleProcess } from './process.js';
+
+/** One failed expectation of the example-app contract. */
+export class ContractFailure extends Error {}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new ContractFailure(message);
+}
+
+/**
+ * The contract every example app keeps (README): serves the reference agent, one log line per
+ * request, a clean exit on SIGTERM, and a restart on the same AGENT_DATA_DIR keeps every task,
+ * step and artifact byte-exact. Throws a ContractFailure naming the first broken promise.
+ */
+export async function checkExampleContract(main: string): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'example-app-'));
+  try {
+    const first = await startExampleProcess(main, { AGENT_DATA_DIR: dataDir });
+    const post = (path: string, body: unknown) =>
+      fetch(`${first.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await post('/ap/v1/agent/tasks', { input: 'hello' });
+    expect(created.status === 200, `create task answered ${created.status}`);
+    const task = (await created.json()) as { task_id: string };
+    const step = await post(`/ap/v1/agent/tasks/${task.task_id}/steps`, {
+      input: "write 'kept' to file 'kept.txt'",
+    });
+    expect(step.status === 200, `step answered ${step.status}`);
+    const lines = first
+      .output()
+      .split('\n')
+      .filter((l) => /^(GET|POST) \/ap\//.test(l));
+    expect(lines.length === 2, `expected one log line per request, got:\n${first.output()}`);
+    const code = await first.stop();
+    expect(code === 0, `exit code on SIGTERM was ${code}`);
+
+    const second = await startExampleProcess(main, { AGENT_DATA_DIR: dataDir });
+    try {
+      const again = await fetch(`${second.baseUrl}/ap/v1/agent/tasks/${task.task_id}`);
+      expect(again.status === 200, `task after restart answered ${again.status}`);
+      const body = (await again.json()) as {
+        artifacts: { artifact_id: string; file_name: string }[];
+      };
+      expect(
+        body.artifacts[0]?.file_name === 'kept.txt',
+        `artifacts after restart: ${JSON.stringify(body)}`,
+      );
+      const download = await fetch(
+        `${second.baseUrl}/ap/v1/agent/tasks/${task.task_id}/artifacts/${body.artifacts[0]!.artifact_id}`,
+      );
+      expect((await download.text()) === 'kept', 'artifact bytes changed across the restart');
+    } finally {
+      expect((await second.stop()) === 0, 'second run did not exit cleanly');
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
