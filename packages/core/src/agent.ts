@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Schemas } from '@agent-protocol/spec';
+import type { Principal } from './auth/types.js';
 
 export type ConfigOptionType = 'string' | 'integer' | 'float' | 'boolean' | 'list' | 'dict';
 export type ConfigScope = 'task' | 'step' | 'artifact';
@@ -47,8 +48,8 @@ export interface CreateArtifactInput {
 
 /** What a handler receives besides its input. */
 export interface HandlerContext {
-  /** The principal the request runs as (`anonymous` when auth is off). */
-  principal: string;
+  /** Who is calling: `{ id, claims }` (`id` is `anonymous` when auth is off). */
+  principal: Principal;
   /** The resolved configuration: the client's values over the declared defaults. */
   config: Record<string, unknown>;
   artifacts: {

@@ -30,6 +30,7 @@ export const STATUS_BY_CODE = {
   step_failed: 500,
   internal: 500,
   not_implemented: 501,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;

@@ -15,6 +15,25 @@ export {
   type Task,
   type TaskHandlerArgs,
 } from './agent.js';
+export { createAuthenticator, type Authenticator } from './auth/authenticator.js';
+export { authFromEnvironment } from './auth/environment.js';
+export {
+  ANONYMOUS,
+  type ApiKeyAuthOptions,
+  type AuthOptions,
+  type AuthScheme,
+  type BasicAuthOptions,
+  type BearerAuthOptions,
+  type CommonAuthOptions,
+  type CustomAuthOptions,
+  type IntrospectionOptions,
+  type JwtAuthOptions,
+  type JwtVerification,
+  type NoAuthOptions,
+  type OAuth2AuthOptions,
+  type Principal,
+  type RequestHeaders,
+} from './auth/types.js';
 export {
   AgentProtocolError,
   STATUS_BY_CODE,

@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import type { AgentDefinition } from './agent.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { PrincipalStepLimit } from './auth/step-limit.js';
+import type { AuthOptions, Principal } from './auth/types.js';
 import { assertValidDeclarations } from './config-options.js';
 import { AgentProtocolError, toAgentProtocolError } from './errors.js';
 import { FileStore } from './files.js';
@@ -48,6 +51,12 @@ export interface AgentProtocolOptions {
   store?: Store;
   limits?: AgentProtocolLimits;
   /**
+   * Who may call, and how they prove it: `none`, `api_key`, `basic`, `bearer`, `jwt`, `oauth2` or
+   * `custom`. Every task, step and artifact belongs to the principal that created it.
+   * @default { strategy: 'none' } (everything belongs to one anonymous principal)
+   */
+  auth?: AuthOptions;
+  /**
    * Receives one line per request and every internal error.
    * @default silent
    */
@@ -66,8 +75,11 @@ interface Call {
   request: CoreRequest;
   params: Record<string, unknown>;
   body: unknown;
-  principal: string;
+  principal: Principal;
 }
+
+/** Operations that answer without credentials (showing only their public part). */
+const PUBLIC_OPERATIONS = new Set(['getAgentInfo', 'getAgentInfoV2']);
 
 type Operation = (call: Call) => Promise<CoreResponse>;
 
@@ -103,6 +115,8 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     maxJsonBytes: options.limits?.maxJsonBytes ?? 1024 * 1024,
     maxPageSize: options.limits?.maxPageSize ?? 1000,
   };
+  const authenticator = createAuthenticator(options.auth);
+  const stepLimit = new PrincipalStepLimit(options.auth?.maxConcurrentStepsPerPrincipal);
   const router = new Router(specDocument);
   const validator = new SpecValidator(specDocument);
   validator.compileAll(router.routes());
@@ -116,16 +130,23 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   });
   const id = (params: Record<string, unknown>, name: string) => params[name] as string;
 
+  const info: Operation = async (c) =>
+    json(200, service.info(authenticator.describe(), !!c.principal));
   const operations: Record<string, Operation> = {
-    getAgentInfo: async () => json(200, service.info()),
-    getAgentInfoV2: async () => json(200, service.info()),
+    getAgentInfo: info,
+    getAgentInfoV2: info,
     createAgentTask: async (c) =>
       json(200, await service.createTask(c.principal, c.body as object)),
     listAgentTasks: async (c) => json(200, await service.listTasks(c.principal, page(c.params))),
     getAgentTask: async (c) =>
       json(200, await service.getTask(c.principal, id(c.params, 'task_id'))),
-    executeAgentTaskStep: async (c) =>
-      json(200, await service.executeStep(c.principal, id(c.params, 'task_id'), c.body as object)),
+    executeAgentTaskStep: (c) =>
+      stepLimit.run(c.principal.id, async () =>
+        json(
+          200,
+          await service.executeStep(c.principal, id(c.params, 'task_id'), c.body as object),
+        ),
+      ),
     listAgentTaskSteps: async (c) =>
       json(200, await service.listSteps(c.principal, id(c.params, 'task_id'), page(c.params))),
     getAgentTaskStep: async (c) =>
@@ -169,6 +190,10 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
         `${route.operationId} is described by the spec but not served by this version.`,
       );
     }
+    // Credentials before validation: a caller who may not call learns nothing about the input.
+    const principal = PUBLIC_OPERATIONS.has(route.operationId)
+      ? await authenticator.identify(request.headers)
+      : await authenticator.require(request.headers);
     const validate = validator.forRoute(route);
     const params = validate.params({ ...queryObject(request.query), ...pathParams });
     let body: unknown;
@@ -176,7 +201,8 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       body = await readJsonBody(request, limits.maxJsonBytes);
       validate.body(body);
     }
-    return operation({ request, params, body, principal: 'anonymous' });
+    // Public operations see `principal` undefined when no credential was sent.
+    return operation({ request, params, body, principal: principal as Principal });
   }
 
   return {

@@ -10,6 +10,7 @@ import type {
   Task,
 } from './agent.js';
 import { assertArtifactLocation } from './artifact-paths.js';
+import type { Principal } from './auth/types.js';
 import { resolveConfig } from './config-options.js';
 import { AgentProtocolError } from './errors.js';
 import type { FileStore } from './files.js';
@@ -57,20 +58,34 @@ export class AgentService {
     await this.queue.idle();
   }
 
-  info(): AgentInfo {
+  /**
+   * The agent's description. `full` is false for a caller who sent no credentials to an agent
+   * that requires them: then only what a client needs to authenticate is shown.
+   */
+  info(auth: NonNullable<AgentInfo['auth']>, full: boolean): AgentInfo {
     const { info, configOptions } = this.agent;
-    return {
-      ...info,
-      protocol: info.protocol ?? 1,
-      config_options: (configOptions ?? {}) as AgentInfo['config_options'],
-    };
+    const base = { name: info.name, protocol: info.protocol ?? 1, version: info.version, auth };
+    // Seed 003 also advertises the auth method as a config option; clients that read it there find it.
+    const options: Record<string, unknown> = {};
+    const scheme = auth.schemes[0];
+    if (scheme && scheme !== 'none') {
+      options.auth = {
+        type: 'string',
+        default: scheme,
+        description: 'The authentication method this agent accepts (details in `auth`).',
+        options: auth.schemes,
+      };
+    }
+    if (full) Object.assign(options, configOptions);
+    const config_options = options as AgentInfo['config_options'];
+    return full ? { ...info, ...base, config_options } : { ...base, config_options };
   }
 
-  async createTask(principal: string, body: RequestBody): Promise<Task> {
+  async createTask(principal: Principal, body: RequestBody): Promise<Task> {
     const config = resolveConfig(this.agent.configOptions, body.additional_input, 'task');
     const record: TaskRecord = {
       task_id: randomUUID(),
-      owner: principal,
+      owner: principal.id,
       input: body.input ?? null,
       additional_input: body.additional_input,
       client_functions: body.client_functions,
@@ -90,20 +105,20 @@ export class AgentService {
     return toTask(record, created);
   }
 
-  async getTask(principal: string, taskId: string): Promise<Task> {
+  async getTask(principal: Principal, taskId: string): Promise<Task> {
     const record = await this.taskOr404(principal, taskId);
     return toTask(record, await this.store.artifactsOfTask(taskId));
   }
 
-  async listTasks(principal: string, page: PageRequest) {
-    const { items, total } = await this.store.listTasks(principal, page);
+  async listTasks(principal: Principal, page: PageRequest) {
+    const { items, total } = await this.store.listTasks(principal.id, page);
     const tasks = await Promise.all(
       items.map(async (t) => toTask(t, await this.store.artifactsOfTask(t.task_id))),
     );
     return { tasks, pagination: pagination(total, page) };
   }
 
-  async executeStep(principal: string, taskId: string, body: RequestBody): Promise<Step> {
+  async executeStep(principal: Principal, taskId: string, body: RequestBody): Promise<Step> {
     const task = await this.taskOr404(principal, taskId);
     const taskConfig = resolveConfig(this.agent.configOptions, task.additional_input, 'task');
     const config = resolveConfig(
@@ -116,7 +131,7 @@ export class AgentService {
   }
 
   private async runStep(
-    principal: string,
+    principal: Principal,
     task: TaskRecord,
     body: RequestBody,
     config: Record<string, unknown>,
@@ -164,14 +179,14 @@ export class AgentService {
     return toStep(step, created);
   }
 
-  async getStep(principal: string, taskId: string, stepId: string): Promise<Step> {
+  async getStep(principal: Principal, taskId: string, stepId: string): Promise<Step> {
     await this.taskOr404(principal, taskId);
     const step = await this.store.getStep(taskId, stepId);
     if (!step) throw AgentProtocolError.notFound('Step', stepId);
     return toStep(step, await this.store.artifactsOfStep(stepId));
   }
 
-  async listSteps(principal: string, taskId: string, page: PageRequest) {
+  async listSteps(principal: Principal, taskId: string, page: PageRequest) {
     await this.taskOr404(principal, taskId);
     const { items, total } = await this.store.listSteps(taskId, page);
     const steps = await Promise.all(
@@ -180,7 +195,7 @@ export class AgentService {
     return { steps, pagination: pagination(total, page) };
   }
 
-  async listArtifacts(principal: string, taskId: string, page: PageRequest) {
+  async listArtifacts(principal: Principal, taskId: string, page: PageRequest) {
     await this.taskOr404(principal, taskId);
     const { items, total } = await this.store.listArtifacts(taskId, page);
     return { artifacts: items.map(toArtifact), pagination: pagination(total, page) };
@@ -188,7 +203,7 @@ export class AgentService {
 
   /** Records an uploaded file already streamed to `tempPath`. */
   async addUpload(
-    principal: string,
+    principal: Principal,
     taskId: string,
     upload: { tempPath: string; fileName: string; relativePath: string | null },
   ): Promise<Artifact> {
@@ -215,7 +230,7 @@ export class AgentService {
     return toArtifact(record);
   }
 
-  async download(principal: string, taskId: string, artifactId: string) {
+  async download(principal: Principal, taskId: string, artifactId: string) {
     await this.taskOr404(principal, taskId);
     const record = await this.store.getArtifact(taskId, artifactId);
     if (!record) throw AgentProtocolError.notFound('Artifact', artifactId);
@@ -223,14 +238,14 @@ export class AgentService {
   }
 
   /** Call before the task exists or is looked up by an adapter: 404 for another's task too. */
-  async taskOr404(principal: string, taskId: string): Promise<TaskRecord> {
-    const task = await this.store.getTask(principal, taskId);
+  async taskOr404(principal: Principal, taskId: string): Promise<TaskRecord> {
+    const task = await this.store.getTask(principal.id, taskId);
     if (!task) throw AgentProtocolError.notFound('Task', taskId);
     return task;
   }
 
   private context(
-    principal: string,
+    principal: Principal,
     config: Record<string, unknown>,
     taskId: string,
     stepId: string | null,

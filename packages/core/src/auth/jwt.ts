@@ -1,0 +1,68 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JwtVerification } from './types.js';
+
+export interface JwtVerifier {
+  /** The payload of a valid token; throws a `JwtRejected` naming why not. */
+  verify(token: string): Promise<JWTPayload>;
+}
+
+export class JwtRejected extends Error {}
+
+/** Says why a token was rejected, in words safe to send back (never the token itself). */
+function reason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'the token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'the token is not valid yet';
+    return `the token's '${error.claim}' claim is not accepted`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return 'the token signature is invalid';
+  if (error instanceof errors.JOSEAlgNotAllowed) return "the token's algorithm is not accepted";
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the issuer matches the token';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return 'the token is malformed';
+  return 'the token could not be verified';
+}
+
+export function createJwtVerifier(options: JwtVerification): JwtVerifier {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms = options.algorithms;
+  if (options.jwksUrl) {
+    key = createRemoteJWKSet(new URL(options.jwksUrl));
+    algorithms ??= ['RS256', 'ES256'];
+  } else if (options.secret) {
+    key = new TextEncoder().encode(options.secret);
+    algorithms ??= ['HS256'];
+  } else {
+    throw new Error('JWT verification needs a `secret` or a `jwksUrl`.');
+  }
+  const verifyOptions = {
+    algorithms,
+    issuer: options.issuer,
+    audience: options.audience,
+    clockTolerance: options.clockToleranceSeconds ?? 5,
+  };
+  return {
+    async verify(token) {
+      try {
+        const { payload } =
+          typeof key === 'function'
+            ? await jwtVerify(token, key, verifyOptions)
+            : await jwtVerify(token, key, verifyOptions);
+        return payload;
+      } catch (error) {
+        throw new JwtRejected(reason(error), { cause: error });
+      }
+    },
+  };
+}
+
+/** Scopes from an OAuth2 `scope` string or an `scp` array. */
+export function scopesOf(claims: Record<string, unknown>): Set<string> {
+  const scopes = new Set<string>();
+  if (typeof claims.scope === 'string')
+    for (const s of claims.scope.split(' ')) if (s) scopes.add(s);
+  if (Array.isArray(claims.scp))
+    for (const s of claims.scp) if (typeof s === 'string') scopes.add(s);
+  return scopes;
+}
