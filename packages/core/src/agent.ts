@@ -46,6 +46,21 @@ export interface CreateArtifactInput {
   data: string | Uint8Array | Readable;
 }
 
+/** A secret the agent needs, as the info endpoint lists it and a paused step demands it. */
+export interface SecretDeclaration {
+  name: string;
+  description: string;
+}
+
+/** A function the client may execute on the user's behalf (OpenAI function shape, seed 002). */
+export interface ClientFunction {
+  /** Letters, digits, `_` and `-`, at most 64. */
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments; every call's arguments are validated against it. */
+  parameters: Record<string, unknown>;
+}
+
 /** What a handler receives besides its input. */
 export interface HandlerContext {
   /** Who is calling: `{ id, claims }` (`id` is `anonymous` when auth is off). */
@@ -56,6 +71,34 @@ export interface HandlerContext {
     /** Writes a real, downloadable artifact owned by this task (and this step, in a step). */
     create(input: CreateArtifactInput): Promise<Artifact>;
   };
+  secrets: {
+    /** The caller's stored value for `key`, or undefined. */
+    get(key: string): Promise<string | undefined>;
+    /**
+     * The values of every key, or — if any is not stored — the step ends at once (in a step
+     * handler only), naming the missing ones in `secret_demands`. The next step runs the handler
+     * again once the client has stored them. Keys declared in the agent's `secrets` take their
+     * name and description from there; others may be given as `{ key, name, description }`.
+     */
+    require(
+      ...keys: (string | { key: string; name: string; description: string })[]
+    ): Promise<Record<string, string>>;
+  };
+  functions: {
+    /** Whether the client opted in to this function when it created the task. */
+    available(name: string): boolean;
+    /**
+     * Asks the client to run a function: the step ends at once with the call in
+     * `function_calls`; when the next step brings the result, the handler runs again and this
+     * call returns the output (or rejects with a `FunctionCallError` for an error or a refusal).
+     * Throws if the task did not opt in to `name` or the arguments don't match its parameters.
+     */
+    call(name: string, args: Record<string, unknown>): Promise<unknown>;
+  };
+  /** The one logger: secret values are masked in everything written through it. */
+  log: { info(message: string): void; error(message: string, error?: unknown): void };
+  /** True when this run resumes work a previous step paused (same input, run again). */
+  resumed: boolean;
 }
 
 /** What a step handler returns; every field is optional. */
@@ -86,6 +129,10 @@ export interface AgentDefinition {
   info: AgentInfoInput;
   /** Options a client may set per task, step or artifact. */
   configOptions?: Record<string, ConfigOption>;
+  /** Secrets the agent needs, by key (`SLACK_API_KEY`); listed by the info endpoint. */
+  secrets?: Record<string, SecretDeclaration>;
+  /** Functions a client may execute for it; listed by the info endpoint. */
+  clientFunctions?: ClientFunction[];
   /** Runs when a task is created, before the response. Optional. */
   onTask?(args: TaskHandlerArgs): Promise<void> | void;
   /** Runs each step. */

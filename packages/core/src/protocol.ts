@@ -10,9 +10,12 @@ import { readJsonBody } from './http/body.js';
 import { receiveUpload } from './http/multipart.js';
 import { errorResponse, jsonResponse } from './http/responses.js';
 import type { CoreRequest, CoreResponse } from './http/types.js';
-import { silentLogger, type Logger } from './logger.js';
+import { redactingLogger, silentLogger, type Logger } from './logger.js';
+import { loadKeyring, type KeySource } from './secrets/keyring.js';
+import { Redactor } from './secrets/redactor.js';
+import { SecretsService } from './secrets/service.js';
 import { Router } from './router.js';
-import { AgentService } from './service.js';
+import { AgentService, pagination } from './service.js';
 import { specDocument } from './spec-document.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { PageRequest, Store } from './store/types.js';
@@ -56,6 +59,13 @@ export interface AgentProtocolOptions {
    * @default { strategy: 'none' } (everything belongs to one anonymous principal)
    */
   auth?: AuthOptions;
+  /**
+   * The key sealing stored secrets (AES-256-GCM): `key` as base64 or hex (32 bytes), and `oldKeys`
+   * still accepted for decryption during a rotation. Without a key, one is generated on first
+   * start in `dataDir/secrets.key` (mode 0600).
+   * @default { key: process.env.AGENT_SECRETS_KEY, oldKeys: process.env.AGENT_SECRETS_OLD_KEYS }
+   */
+  secretsKey?: KeySource;
   /**
    * Receives one line per request and every internal error.
    * @default silent
@@ -108,8 +118,17 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   const dataDir = resolve(options.dataDir ?? './.agent-data');
   const store = options.store ?? new SqliteStore({ dataDir });
   const files = new FileStore(dataDir);
-  const service = new AgentService(options.agent, store, files);
-  const logger = options.logger ?? silentLogger;
+  const redactor = new Redactor();
+  const logger = redactingLogger(options.logger ?? silentLogger, redactor);
+  const keyring = loadKeyring(
+    dataDir,
+    options.secretsKey ?? {
+      key: process.env.AGENT_SECRETS_KEY,
+      oldKeys: process.env.AGENT_SECRETS_OLD_KEYS,
+    },
+  );
+  const secrets = new SecretsService(store, keyring, redactor);
+  const service = new AgentService(options.agent, store, files, secrets, logger);
   const limits = {
     maxUploadBytes: options.limits?.maxUploadBytes ?? 512 * 1024 * 1024,
     maxJsonBytes: options.limits?.maxJsonBytes ?? 1024 * 1024,
@@ -161,6 +180,18 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       await service.taskOr404(c.principal, taskId);
       const upload = await receiveUpload(c.request, files, limits.maxUploadBytes);
       return json(200, await service.addUpload(c.principal, taskId, upload));
+    },
+    listAgentSecretKeys: async (c) => {
+      const { secret_keys, total } = await secrets.list(c.principal, page(c.params));
+      return json(200, { secret_keys, pagination: pagination(total, page(c.params)) });
+    },
+    addAgentSecret: async (c) => {
+      const body = c.body as { secret_key: string; secret_value: string };
+      return json(200, await secrets.put(c.principal, body.secret_key, body.secret_value));
+    },
+    revokeAgentSecret: async (c) => {
+      await secrets.revoke(c.principal, id(c.params, 'secret_id'));
+      return { status: 204, headers: {} };
     },
     downloadAgentTaskArtifact: async (c) => {
       const { record, stream } = await service.download(

@@ -11,11 +11,23 @@ import type {
 } from './agent.js';
 import { assertArtifactLocation } from './artifact-paths.js';
 import type { Principal } from './auth/types.js';
+import { ClientFunctions } from './client-functions.js';
 import { resolveConfig } from './config-options.js';
 import { AgentProtocolError } from './errors.js';
 import type { FileStore } from './files.js';
 import { toArtifact, toStep, toTask } from './records.js';
 import type { ArtifactRecord, PageRequest, StepRecord, Store, TaskRecord } from './store/types.js';
+import type { Logger } from './logger.js';
+import {
+  applyResults,
+  pauseSentence,
+  RunState,
+  StepPaused,
+  type FunctionResultInput,
+  type PauseState,
+  type SecretDemand,
+} from './pause.js';
+import type { SecretsService } from './secrets/service.js';
 import { KeyedQueue } from './task-queue.js';
 
 export interface Pagination {
@@ -38,7 +50,10 @@ interface RequestBody {
   input?: string | null;
   additional_input?: Record<string, unknown>;
   client_functions?: string[];
+  function_results?: FunctionResultInput[];
 }
+
+const isBlank = (input: string | null | undefined) => input == null || input.trim() === '';
 
 /**
  * The Agent Protocol's operations on a store, a file store and an agent, with no HTTP in sight.
@@ -46,12 +61,17 @@ interface RequestBody {
  */
 export class AgentService {
   private readonly queue = new KeyedQueue();
+  private readonly functions: ClientFunctions;
 
   constructor(
     private readonly agent: AgentDefinition,
     private readonly store: Store,
     private readonly files: FileStore,
-  ) {}
+    private readonly secrets: SecretsService,
+    private readonly logger: Logger,
+  ) {
+    this.functions = new ClientFunctions(agent.clientFunctions);
+  }
 
   /** Waits for every step in progress to finish (for a clean shutdown). */
   async drain(): Promise<void> {
@@ -78,11 +98,16 @@ export class AgentService {
     }
     if (full) Object.assign(options, configOptions);
     const config_options = options as AgentInfo['config_options'];
-    return full ? { ...info, ...base, config_options } : { ...base, config_options };
+    if (!full) return { ...base, config_options };
+    const extensions: Partial<AgentInfo> = {};
+    if (this.agent.secrets) extensions.secrets = this.agent.secrets;
+    if (this.agent.clientFunctions) extensions.client_functions = this.agent.clientFunctions;
+    return { ...info, ...base, config_options, ...extensions };
   }
 
   async createTask(principal: Principal, body: RequestBody): Promise<Task> {
     const config = resolveConfig(this.agent.configOptions, body.additional_input, 'task');
+    this.functions.assertKnown(body.client_functions);
     const record: TaskRecord = {
       task_id: randomUUID(),
       owner: principal.id,
@@ -93,7 +118,7 @@ export class AgentService {
     };
     const created: ArtifactRecord[] = [];
     if (this.agent.onTask) {
-      const ctx = this.context(principal, config, record.task_id, null, created);
+      const ctx = this.context(principal, config, record, null, created, undefined);
       try {
         await this.agent.onTask({ task: toTask(record, []), ctx });
       } catch (error) {
@@ -136,6 +161,16 @@ export class AgentService {
     body: RequestBody,
     config: Record<string, unknown>,
   ): Promise<Step> {
+    // Resume the work a previous step paused, when the client answers it (function results) or
+    // simply continues (an empty input); any other input starts new work and drops the pause.
+    const paused = (await this.store.lastStep(task.task_id))?.pause;
+    const answers = body.function_results ?? [];
+    const calls = answers.length > 0 ? applyResults(paused, answers) : (paused?.calls ?? []);
+    const resume = paused !== undefined && (answers.length > 0 || isBlank(body.input));
+    const work: PauseState['work'] = resume
+      ? paused.work
+      : { input: body.input ?? null, additional_input: body.additional_input };
+
     const step: StepRecord = {
       step_id: randomUUID(),
       task_id: task.task_id,
@@ -146,7 +181,7 @@ export class AgentService {
       output: null,
       additional_output: null,
       is_last: false,
-      extensions: undefined,
+      extensions: answers.length > 0 ? { function_results: answers } : undefined,
       created_at: new Date().toISOString(),
     };
     await this.store.insertStep(step);
@@ -154,22 +189,34 @@ export class AgentService {
     await this.store.updateStep(step);
 
     const created: ArtifactRecord[] = [];
+    const state = new RunState(resume ? calls.map((c) => ({ ...c })) : []);
     try {
-      const ctx = this.context(principal, config, task.task_id, step.step_id, created);
+      const ctx = this.context(principal, config, task, step.step_id, created, state, resume);
       const taskArtifacts = await this.store.artifactsOfTask(task.task_id);
-      const result: StepResult =
-        (await this.agent.onStep({
-          task: toTask(task, taskArtifacts),
-          step: toStep(step, []),
-          input: step.input,
-          additional_input: step.additional_input,
-          ctx,
-        })) ?? {};
+      let result: StepResult = {};
+      try {
+        result =
+          (await this.agent.onStep({
+            task: toTask(task, taskArtifacts),
+            step: toStep(step, []),
+            input: work.input,
+            additional_input: work.additional_input,
+            ctx,
+          })) ?? {};
+      } catch (error) {
+        if (!(error instanceof StepPaused)) throw error;
+      }
       step.status = 'completed';
-      step.output = result.output ?? null;
-      step.is_last = result.is_last ?? false;
-      step.name = result.name ?? null;
-      step.additional_output = result.additional_output ?? null;
+      // A handler that caught the pause and went on is still paused: what it returned is not an answer.
+      if (state.paused) {
+        await this.discardFiles(created.splice(0));
+        this.pause(step, work, state);
+      } else {
+        step.output = result.output ?? null;
+        step.is_last = result.is_last ?? false;
+        step.name = result.name ?? null;
+        step.additional_output = result.additional_output ?? null;
+      }
       await this.store.completeStep(step, created);
     } catch (error) {
       await this.store.deleteStep(task.task_id, step.step_id);
@@ -177,6 +224,23 @@ export class AgentService {
       throw handlerFailure(error, 'step');
     }
     return toStep(step, created);
+  }
+
+  /** Ends a step paused: the sentence in `output`, the typed fields, and the work to resume. */
+  private pause(step: StepRecord, work: PauseState['work'], state: RunState): void {
+    const waiting = state.waiting.map(({ id, name, arguments: args }) => ({
+      id,
+      name,
+      arguments: args,
+    }));
+    step.output = pauseSentence(state.demands, state.waiting);
+    step.is_last = false;
+    step.pause = { work, calls: state.calls, demands: state.demands };
+    step.extensions = {
+      ...step.extensions,
+      ...(state.demands.length > 0 ? { secret_demands: state.demands } : {}),
+      ...(waiting.length > 0 ? { function_calls: waiting } : {}),
+    };
   }
 
   async getStep(principal: Principal, taskId: string, stepId: string): Promise<Step> {
@@ -247,13 +311,66 @@ export class AgentService {
   private context(
     principal: Principal,
     config: Record<string, unknown>,
-    taskId: string,
+    task: TaskRecord,
     stepId: string | null,
     created: ArtifactRecord[],
+    state: RunState | undefined,
+    resumed = false,
   ): HandlerContext {
+    const prefix = `[task ${task.task_id}${stepId ? ` step ${stepId}` : ''}]`;
+    const declared = this.agent.secrets ?? {};
+    const needsStep = (what: string) =>
+      new Error(`${what} can only pause a step, not task creation.`);
     return {
       principal,
       config,
+      resumed,
+      log: {
+        info: (message) => this.logger.info(`${prefix} ${message}`),
+        error: (message, error) => this.logger.error(`${prefix} ${message}`, error),
+      },
+      secrets: {
+        get: (key) => this.secrets.read(principal, key),
+        require: async (...keys) => {
+          const values: Record<string, string> = {};
+          const missing: SecretDemand[] = [];
+          for (const entry of keys) {
+            const demand: SecretDemand =
+              typeof entry === 'string'
+                ? {
+                    key: entry,
+                    name: declared[entry]?.name ?? entry,
+                    description: declared[entry]?.description ?? `The secret ${entry}.`,
+                  }
+                : entry;
+            const value = await this.secrets.read(principal, demand.key);
+            if (value === undefined) missing.push(demand);
+            else values[demand.key] = value;
+          }
+          if (missing.length === 0) return values;
+          if (!state) throw needsStep('ctx.secrets.require');
+          return state.demand(missing);
+        },
+      },
+      functions: {
+        available: (name) => task.client_functions?.includes(name) ?? false,
+        // Not `async`: the call must register before the first await, so calls made together
+        // (Promise.all) pause together.
+        call: (name, args) => {
+          try {
+            if (!task.client_functions?.includes(name)) {
+              throw new Error(
+                `The client of this task did not opt in to '${name}' (see ctx.functions.available).`,
+              );
+            }
+            this.functions.assertArguments(name, args);
+            if (!state) throw needsStep('ctx.functions.call');
+            return Promise.resolve(state.call(name, args));
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        },
+      },
       artifacts: {
         create: async (input: CreateArtifactInput) => {
           const relativePath = input.relativePath ?? null;
@@ -262,7 +379,7 @@ export class AgentService {
           const size = await this.files.write(artifactId, input.data);
           const record: ArtifactRecord = {
             artifact_id: artifactId,
-            task_id: taskId,
+            task_id: task.task_id,
             step_id: stepId,
             agent_created: true,
             file_name: input.fileName,

@@ -20,6 +20,13 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 
 const DOCUMENT_ID = 'agent-protocol.json';
 
+/** A JSON Schema 2020-12 validator with formats, for schemas other than the spec's. */
+export function compileSchema(schema: object): ValidateFunction {
+  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
 /** Validates one operation's inputs. Compiled once per operation at start-up. */
 export interface OperationValidator {
   /** Coerces query/path strings to their schema types, applies defaults, and throws a 422. */

@@ -56,9 +56,11 @@ export async function readJsonBody(request: CoreRequest, limit: number): Promise
   try {
     return JSON.parse(text);
   } catch (error) {
+    // V8's message quotes the input, which may hold a secret: say only where parsing stopped.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
     throw new AgentProtocolError(
       'bad_request',
-      `Request body is not valid JSON: ${(error as Error).message}.`,
+      `Request body is not valid JSON${at ? ` (parsing stopped at byte ${at})` : ''}.`,
     );
   }
 }

@@ -1,4 +1,12 @@
-import type { ArtifactRecord, Page, PageRequest, StepRecord, Store, TaskRecord } from './types.js';
+import type {
+  ArtifactRecord,
+  Page,
+  PageRequest,
+  SecretRecord,
+  StepRecord,
+  Store,
+  TaskRecord,
+} from './types.js';
 import { pageOffset } from './types.js';
 
 function slice<T>(items: T[], page: PageRequest): Page<T> {
@@ -13,6 +21,7 @@ export class MemoryStore implements Store {
   private readonly steps = new Map<string, StepRecord[]>();
   private readonly artifacts = new Map<string, ArtifactRecord[]>();
   private readonly artifactsByStep = new Map<string, ArtifactRecord[]>();
+  private readonly secrets = new Map<string, SecretRecord>();
 
   async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
     this.tasks.set(task.task_id, task);
@@ -93,6 +102,37 @@ export class MemoryStore implements Store {
 
   async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {
     return [...(this.artifactsByStep.get(stepId) ?? [])];
+  }
+
+  async getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined> {
+    for (const s of this.secrets.values())
+      if (s.owner === owner && s.secret_key === secretKey) return s;
+    return undefined;
+  }
+
+  async putSecret(secret: SecretRecord): Promise<void> {
+    this.secrets.set(secret.secret_id, { ...secret });
+  }
+
+  async listSecrets(owner: string, page: PageRequest): Promise<Page<SecretRecord>> {
+    return slice(
+      [...this.secrets.values()].filter((s) => s.owner === owner),
+      page,
+    );
+  }
+
+  async deleteSecret(owner: string, secretId: string): Promise<boolean> {
+    const secret = this.secrets.get(secretId);
+    if (secret?.owner !== owner) return false;
+    return this.secrets.delete(secretId);
+  }
+
+  async allSecrets(): Promise<SecretRecord[]> {
+    return [...this.secrets.values()];
+  }
+
+  async resealSecrets(secrets: SecretRecord[]): Promise<void> {
+    for (const s of secrets) this.secrets.set(s.secret_id, { ...s });
   }
 
   async removeIncompleteSteps(): Promise<number> {

@@ -1,7 +1,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArtifactRecord, Page, PageRequest, StepRecord, Store, TaskRecord } from './types.js';
+import type {
+  ArtifactRecord,
+  Page,
+  PageRequest,
+  SecretRecord,
+  StepRecord,
+  Store,
+  TaskRecord,
+} from './types.js';
 import { pageOffset } from './types.js';
 
 /**
@@ -42,6 +50,15 @@ const MIGRATIONS = [
    );
    CREATE UNIQUE INDEX artifacts_task_ord ON artifacts(task_id, ord);
    CREATE INDEX artifacts_step ON artifacts(step_id);`,
+  `CREATE TABLE secrets (
+     secret_id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     secret_key TEXT NOT NULL,
+     sealed BLOB NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX secrets_owner_key ON secrets(owner, secret_key);`,
 ];
 
 interface TaskRow {
@@ -161,6 +178,19 @@ export class SqliteStore implements Store {
       ),
       artifactsOfTask: db.prepare('SELECT * FROM artifacts WHERE task_id = ? ORDER BY ord'),
       artifactsOfStep: db.prepare('SELECT * FROM artifacts WHERE step_id = ? ORDER BY ord'),
+      getSecret: db.prepare('SELECT * FROM secrets WHERE owner = ? AND secret_key = ?'),
+      putSecret: db.prepare(
+        `INSERT INTO secrets (secret_id, owner, secret_key, sealed, created_at, updated_at)
+         VALUES (@secret_id, @owner, @secret_key, @sealed, @created_at, @updated_at)
+         ON CONFLICT(secret_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
+      ),
+      countSecrets: db.prepare('SELECT COUNT(*) AS n FROM secrets WHERE owner = ?'),
+      pageSecrets: db.prepare(
+        'SELECT * FROM secrets WHERE owner = ? ORDER BY created_at, secret_id LIMIT ? OFFSET ?',
+      ),
+      deleteSecret: db.prepare('DELETE FROM secrets WHERE owner = ? AND secret_id = ?'),
+      allSecrets: db.prepare('SELECT * FROM secrets'),
+      resealSecret: db.prepare('UPDATE secrets SET sealed = @sealed WHERE secret_id = @secret_id'),
     };
   }
 
@@ -285,6 +315,37 @@ export class SqliteStore implements Store {
 
   async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {
     return (this.stmts.artifactsOfStep.all(stepId) as ArtifactRow[]).map(artifactFromRow);
+  }
+
+  async getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined> {
+    return this.stmts.getSecret.get(owner, secretKey) as SecretRecord | undefined;
+  }
+
+  async putSecret(secret: SecretRecord): Promise<void> {
+    this.stmts.putSecret.run(secret);
+  }
+
+  async listSecrets(owner: string, page: PageRequest): Promise<Page<SecretRecord>> {
+    // Secrets are few per principal: an OFFSET over them is cheap.
+    const total = (this.stmts.countSecrets.get(owner) as { n: number }).n;
+    const offset = pageOffset(page);
+    if (offset >= total) return { items: [], total };
+    return { items: this.stmts.pageSecrets.all(owner, page.size, offset) as SecretRecord[], total };
+  }
+
+  async deleteSecret(owner: string, secretId: string): Promise<boolean> {
+    return this.stmts.deleteSecret.run(owner, secretId).changes > 0;
+  }
+
+  async allSecrets(): Promise<SecretRecord[]> {
+    return this.stmts.allSecrets.all() as SecretRecord[];
+  }
+
+  async resealSecrets(secrets: SecretRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const s of secrets)
+        this.stmts.resealSecret.run({ secret_id: s.secret_id, sealed: s.sealed });
+    })();
   }
 
   async removeIncompleteSteps(): Promise<number> {

@@ -1,3 +1,5 @@
+import type { PauseState } from '../pause.js';
+
 /**
  * The storage boundary. Every method that writes must have made the write durable when its
  * promise resolves: the service answers the client right after.
@@ -26,8 +28,10 @@ export interface StepRecord {
   output: string | null;
   additional_output: Record<string, unknown> | null;
   is_last: boolean;
-  /** Extension fields (secret demands, function calls), kept as one JSON value. */
+  /** Extension fields sent on the wire (secret demands, function calls and results). */
   extensions: Record<string, unknown> | undefined;
+  /** Internal: the work a paused step resumes. Never sent to clients. */
+  pause?: PauseState;
   created_at: string;
 }
 
@@ -41,6 +45,16 @@ export interface ArtifactRecord {
   relative_path: string | null;
   size: number;
   created_at: string;
+}
+
+export interface SecretRecord {
+  secret_id: string;
+  owner: string;
+  secret_key: string;
+  /** The value, sealed with AES-256-GCM (see secrets/keyring.ts). Never plaintext. */
+  sealed: Buffer;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface PageRequest {
@@ -76,6 +90,17 @@ export interface Store {
   listArtifacts(taskId: string, page: PageRequest): Promise<Page<ArtifactRecord>>;
   artifactsOfTask(taskId: string): Promise<ArtifactRecord[]>;
   artifactsOfStep(stepId: string): Promise<ArtifactRecord[]>;
+
+  getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined>;
+  /** Inserts the secret, or replaces the row with the same `secret_id`. */
+  putSecret(secret: SecretRecord): Promise<void>;
+  listSecrets(owner: string, page: PageRequest): Promise<Page<SecretRecord>>;
+  /** Deletes the owner's secret; false when there was none. */
+  deleteSecret(owner: string, secretId: string): Promise<boolean>;
+  /** Every secret of every owner (for key rotation). */
+  allSecrets(): Promise<SecretRecord[]>;
+  /** Replaces sealed values in one transaction (for key rotation). */
+  resealSecrets(secrets: SecretRecord[]): Promise<void>;
 
   /**
    * Called once at start-up: removes steps left `created` or `running` by a crash. They were never
