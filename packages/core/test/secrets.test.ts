@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineAgent } from '../src/agent.js';
 import { Keyring, generateKey } from '../src/secrets/keyring.js';
@@ -164,5 +166,29 @@ describe('keyring', () => {
     ];
     const redacted = r.redact(`x ${encodings.join(' ')} y`);
     expect(redacted).toBe(`x ${encodings.map(() => '[REDACTED]').join(' ')} y`);
+  });
+});
+
+describe('key rotation command', () => {
+  it('re-seals every secret with a new key file; the server reads them after a restart', async () => {
+    h = await startCore({ agent, secretsKey: {} });
+    await h.call('POST', '/ap/v1/agent/secrets', { secret_key: 'API_KEY', secret_value: VALUE });
+    await h.protocol.close();
+    const before = readFileSync(join(h.dataDir, 'secrets.key'), 'utf8');
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      [cli, 'rotate-secrets-key', '--data-dir', h.dataDir],
+      {
+        env: { ...process.env, AGENT_SECRETS_KEY: '' },
+      },
+    ).toString();
+    expect(out).toContain('Re-sealed 1 secret(s)');
+    expect(readFileSync(join(h.dataDir, 'secrets.key'), 'utf8')).not.toBe(before);
+    expect(statSync(join(h.dataDir, 'secrets.key')).mode & 0o777).toBe(0o600);
+    await h.restart();
+    const task = (await h.call('POST', '/ap/v1/agent/tasks', {})).json;
+    const res = await h.call('POST', `/ap/v1/agent/tasks/${task.task_id}/steps`, {});
+    expect(res.json.output).toBe(`the key has ${VALUE.length} characters`);
   });
 });
