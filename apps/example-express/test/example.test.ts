@@ -1,4 +1,4 @@
-import { checkExampleContract, startExampleProcess } from 'example-shared';
+import { checkExampleAuth, checkExampleContract, startExampleProcess } from 'example-shared';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,4 +24,8 @@ it('serves the docs site at /docs/', async () => {
   } finally {
     expect(await app.stop()).toBe(0);
   }
+}, 60_000);
+
+it('reads the auth environment: AGENT_AUTH=bearer turns away a request without a token', async () => {
+  await checkExampleAuth(fileURLToPath(new URL('../dist/main.js', import.meta.url)));
 }, 60_000);

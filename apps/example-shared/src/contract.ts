@@ -62,3 +62,29 @@ export async function checkExampleContract(main: string): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
+
+/** The example apps read the auth environment: with AGENT_AUTH=bearer, no token is a 401. */
+export async function checkExampleAuth(main: string): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'example-auth-'));
+  const app = await startExampleProcess(main, {
+    AGENT_DATA_DIR: dataDir,
+    AGENT_AUTH: 'bearer',
+    AGENT_BEARER_TOKENS: 'token-for-alice:alice',
+  });
+  try {
+    const anonymous = await fetch(`${app.baseUrl}/ap/v1/agent/tasks`);
+    expect(anonymous.status === 401, `no token answered ${anonymous.status}`);
+    expect(
+      anonymous.headers.get('www-authenticate') === 'Bearer realm="agent"',
+      `challenge was ${anonymous.headers.get('www-authenticate')}`,
+    );
+    const alice = await fetch(`${app.baseUrl}/ap/v1/agent/tasks`, {
+      headers: { authorization: 'Bearer token-for-alice' },
+    });
+    expect(alice.status === 200, `a valid token answered ${alice.status}`);
+    expect(!app.output().includes('token-for-alice'), 'the token reached the log');
+  } finally {
+    expect((await app.stop()) === 0, 'did not exit cleanly');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

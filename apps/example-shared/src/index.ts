@@ -1,5 +1,5 @@
 export { closeHttpServer } from './close.js';
 export { readConfig, type ExampleConfig } from './config.js';
-export { checkExampleContract, ContractFailure } from './contract.js';
+export { checkExampleAuth, checkExampleContract, ContractFailure } from './contract.js';
 export { startExampleProcess, type ExampleProcess } from './process.js';
 export { runExample, type StartedExample } from './run.js';

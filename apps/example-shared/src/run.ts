@@ -1,4 +1,8 @@
-import { consoleLogger, type AgentProtocolOptions } from '@agent-protocol/core';
+import {
+  authFromEnvironment,
+  consoleLogger,
+  type AgentProtocolOptions,
+} from '@agent-protocol/core';
 import { createReferenceAgent } from '@agent-protocol/conformance';
 import { readConfig, type ExampleConfig } from './config.js';
 
@@ -22,6 +26,8 @@ export async function runExample(
     agent: createReferenceAgent(),
     dataDir: config.dataDir,
     logger: consoleLogger,
+    // AGENT_AUTH and friends (README, "Authentication"); AGENT_SECRETS_KEY is read by the core.
+    auth: authFromEnvironment(),
   };
   const started = await start(options, config);
   console.log(
