@@ -1,0 +1,62 @@
+/**
+ * `node --import tsx src/profile-top.ts <file.cpuprofile> [filter]`: the hottest functions of a
+ * profile written by `pnpm bench --profile`, by self time and by inclusive time. `filter` keeps
+ * only frames whose script URL contains it (e.g. `packages/core`). Idle time is left out.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, filter = ''] = process.argv.slice(2);
+if (!file) throw new Error('usage: profile-top.ts <file.cpuprofile> [url filter]');
+const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const selfMicros = new Map<number, number>();
+profile.samples.forEach((id, i) =>
+  selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+);
+
+const label = (n: Node) => {
+  const url = n.callFrame.url
+    .replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
+    .replace(/^.*\/work\/main\//, '');
+  return `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
+};
+const self = new Map<string, number>();
+const inclusive = new Map<string, number>();
+let total = 0;
+for (const [id, micros] of selfMicros) {
+  const node = byId.get(id)!;
+  if (node.callFrame.functionName === '(idle)') continue; // waiting for requests is not cost
+  total += micros;
+  self.set(label(node), (self.get(label(node)) ?? 0) + micros);
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const l = label(byId.get(cur)!);
+    if (seen.has(l)) continue; // recursion counts once
+    seen.add(l);
+    inclusive.set(l, (inclusive.get(l) ?? 0) + micros);
+  }
+}
+const print = (title: string, map: Map<string, number>) => {
+  console.log(`\n${title} (% of ${(total / 1000).toFixed(0)} ms busy)`);
+  [...map]
+    .filter(([l]) => l.includes(filter))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .forEach(([l, us]) => console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${l}`));
+};
+print('self time', self);
+print('inclusive time', inclusive);

@@ -1,0 +1,217 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import type { Measurement } from './load.js';
+import type { BenchOptions } from './options.js';
+import { median, ratios, spread, type Spread } from './stats.js';
+
+const MiB = 1024 * 1024;
+export const TARGETS = {
+  cpuRatio: 1.3,
+  lastOverFirst: 1.5,
+  uploadRssMiB: 48,
+  uploadThroughputRatio: 0.8,
+};
+
+/** One scenario measured on both servers, round by round (index i = round i). */
+export interface PairedRuns {
+  scenario: string;
+  adapter: Measurement[];
+  bare: Measurement[];
+}
+
+export interface TransferRun {
+  mibPerSec: number;
+  /** Server CPU (user + system) during the transfer, µs. */
+  cpuMicros: number;
+  /** Peak RSS during the transfer minus RSS just before it (after a GC), bytes. */
+  rssGrowth: number;
+}
+
+export interface TransferRuns {
+  direction: 'upload' | 'download';
+  adapter: TransferRun[];
+  bare: TransferRun[];
+}
+
+export interface Results {
+  options: BenchOptions;
+  cpu: PairedRuns[];
+  sqlite: { scenario: string; runs: Measurement[] }[];
+  transfers: TransferRuns[];
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits = 1) => n.toFixed(digits);
+const ratio = (s: Spread) => `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+const met = (ok: boolean) => (ok ? 'yes' : '**no**');
+const cpuOf = (runs: Measurement[]) => runs.map((m) => m.cpuPerRequest);
+const rpsOf = (runs: Measurement[]) => runs.map((m) => m.reqPerSec);
+
+/** A markdown table with padded columns, laid out the way Prettier formats it. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function renderMarkdown(results: Results): string {
+  const o = results.options;
+  const cpu = cpus();
+  const out: string[] = [];
+  out.push(
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
+      `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}${o.quick ? ', **--quick**' : ''}. ` +
+      `${o.rounds} interleaved rounds × ${o.duration} s per server and operation, ${o.connections} connections; ` +
+      `medians over rounds, ratios paired within a round (min–max in brackets).`,
+  );
+
+  out.push(
+    '',
+    `**CPU per request: Express adapter (MemoryStore) vs bare Express 5** (target: adapter ≤ ${TARGETS.cpuRatio}× bare)`,
+    '',
+  );
+  out.push(
+    table(
+      [
+        'Operation',
+        'Adapter µs/req',
+        'Bare µs/req',
+        'CPU ratio',
+        'Adapter req/s',
+        'Bare req/s',
+        'Met',
+      ],
+      results.cpu.map((r) => {
+        const q = spread(ratios(cpuOf(r.adapter), cpuOf(r.bare)));
+        return [
+          r.scenario,
+          fixed(median(cpuOf(r.adapter))),
+          fixed(median(cpuOf(r.bare))),
+          ratio(q),
+          int(median(rpsOf(r.adapter))),
+          int(median(rpsOf(r.bare))),
+          met(q.median <= TARGETS.cpuRatio),
+        ];
+      }),
+    ),
+  );
+
+  const first = results.cpu.find((r) => r.scenario === 'list first page');
+  const last = results.cpu.find((r) => r.scenario === 'list last page');
+  if (first && last) {
+    out.push(
+      '',
+      `**Last page vs first page at ${int(o.tasks)} tasks, page_size ${o.pageSize}** (target: adapter ≤ ${TARGETS.lastOverFirst}×)`,
+      '',
+    );
+    out.push(
+      table(
+        ['Server', 'First page µs/req', 'Last page µs/req', 'Last / first', 'Met'],
+        (['adapter', 'bare'] as const).map((side) => {
+          const q = spread(ratios(cpuOf(last[side]), cpuOf(first[side])));
+          return [
+            side === 'adapter' ? 'Adapter' : 'Bare (reference)',
+            fixed(median(cpuOf(first[side]))),
+            fixed(median(cpuOf(last[side]))),
+            ratio(q),
+            side === 'adapter' ? met(q.median <= TARGETS.lastOverFirst) : '—',
+          ];
+        }),
+      ),
+    );
+  }
+
+  if (results.transfers.length) {
+    out.push(
+      '',
+      `**${int(o.uploadBytes / MiB)} MiB artifact, adapter (SqliteStore + files) vs bare Express + busboy**, ${o.uploadRounds} round(s) ` +
+        `(target for the upload: peak RSS growth ≤ ${TARGETS.uploadRssMiB} MiB at ≥ ${TARGETS.uploadThroughputRatio}× bare throughput)`,
+      '',
+    );
+    out.push(
+      table(
+        [
+          'Direction',
+          'Adapter MiB/s',
+          'Bare MiB/s',
+          'Throughput ratio',
+          'CPU ratio',
+          'Adapter peak RSS growth',
+          'Bare peak RSS growth',
+          'Met',
+        ],
+        results.transfers.map((t) => {
+          const q = spread(
+            ratios(
+              t.adapter.map((r) => r.mibPerSec),
+              t.bare.map((r) => r.mibPerSec),
+            ),
+          );
+          const c = spread(
+            ratios(
+              t.adapter.map((r) => r.cpuMicros),
+              t.bare.map((r) => r.cpuMicros),
+            ),
+          );
+          const growthA = Math.max(...t.adapter.map((r) => r.rssGrowth)) / MiB;
+          const growthB = Math.max(...t.bare.map((r) => r.rssGrowth)) / MiB;
+          const ok = growthA <= TARGETS.uploadRssMiB && q.median >= TARGETS.uploadThroughputRatio;
+          return [
+            t.direction,
+            fixed(median(t.adapter.map((r) => r.mibPerSec))),
+            fixed(median(t.bare.map((r) => r.mibPerSec))),
+            ratio(q),
+            ratio(c),
+            `${fixed(growthA)} MiB`,
+            `${fixed(growthB)} MiB`,
+            t.direction === 'upload' ? met(ok) : `${met(ok)} (informational)`,
+          ];
+        }),
+      ),
+    );
+    out.push(
+      '',
+      'Peak RSS growth is the worst round: highest RSS sampled every 20 ms during the transfer, minus the RSS just before it (after a GC). ' +
+        'CPU ratio: server CPU time for the same transfer, adapter / bare.',
+    );
+  }
+
+  if (results.sqlite.length) {
+    out.push(
+      '',
+      '**Adapter with SqliteStore (durable writes, WAL + synchronous=FULL; informational, no target)**',
+      '',
+    );
+    out.push(
+      table(
+        ['Operation', 'µs/req (server CPU)', 'req/s', 'CPU vs MemoryStore adapter'],
+        results.sqlite.map((s) => {
+          const mem = results.cpu.find((r) => r.scenario === s.scenario);
+          const memCpu = mem ? median(cpuOf(mem.adapter)) : NaN;
+          return [
+            s.scenario,
+            fixed(median(cpuOf(s.runs))),
+            int(median(rpsOf(s.runs))),
+            `${fixed(median(cpuOf(s.runs)) / memCpu, 2)}×`,
+          ];
+        }),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** Replaces what sits between the result markers of the README. */
+export async function writeIntoReadme(path: string, markdown: string): Promise<void> {
+  const text = await readFile(path, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`${path} has no ${START} … ${END} markers`);
+  await writeFile(
+    path,
+    `${text.slice(0, start + START.length)}\n\n${markdown}\n\n${text.slice(end)}`,
+  );
+}
