@@ -250,8 +250,10 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
         }
         response = errorResponse(error);
       }
-      const ms = (performance.now() - started).toFixed(1);
-      logger.info(`${request.method} ${request.path} ${response.status} ${ms}ms`);
+      if (options.logger) {
+        const ms = (performance.now() - started).toFixed(1);
+        logger.info(`${request.method} ${request.path} ${response.status} ${ms}ms`);
+      }
       return response;
     },
     async close() {

@@ -137,9 +137,8 @@ export class AgentService {
 
   async listTasks(principal: Principal, page: PageRequest) {
     const { items, total } = await this.store.listTasks(principal.id, page);
-    const tasks = await Promise.all(
-      items.map(async (t) => toTask(t, await this.store.artifactsOfTask(t.task_id))),
-    );
+    const artifacts = await this.store.artifactsOfTasks(items.map((t) => t.task_id));
+    const tasks = items.map((t) => toTask(t, artifacts.get(t.task_id) ?? []));
     return { tasks, pagination: pagination(total, page) };
   }
 

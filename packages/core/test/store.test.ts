@@ -141,3 +141,33 @@ describe('sqlite store', () => {
     db.close();
   });
 });
+
+describe.each(stores)('%s store, artifacts of a page of tasks', (_name, make) => {
+  it('reads them in one call, each under its task, in creation order', async () => {
+    const store = await make();
+    for (const id of ['t1', 't2', 't3']) await store.insertTask(task(id));
+    const artifact = (id: string, taskId: string) => ({
+      artifact_id: id,
+      task_id: taskId,
+      step_id: null,
+      agent_created: false,
+      file_name: `${id}.txt`,
+      relative_path: null,
+      size: 1,
+      created_at: new Date().toISOString(),
+    });
+    for (const [id, t] of [
+      ['a1', 't1'],
+      ['a2', 't3'],
+      ['a3', 't1'],
+    ])
+      await store.insertArtifact(artifact(id!, t!));
+    const byTask = await store.artifactsOfTasks(['t1', 't2', 't3']);
+    expect([...byTask.entries()].map(([t, list]) => [t, list.map((a) => a.artifact_id)])).toEqual([
+      ['t1', ['a1', 'a3']],
+      ['t2', []],
+      ['t3', ['a2']],
+    ]);
+    await store.close();
+  });
+});

@@ -100,6 +100,10 @@ export class MemoryStore implements Store {
     return [...(this.artifacts.get(taskId) ?? [])];
   }
 
+  async artifactsOfTasks(taskIds: string[]): Promise<Map<string, ArtifactRecord[]>> {
+    return new Map(taskIds.map((id) => [id, [...(this.artifacts.get(id) ?? [])]]));
+  }
+
   async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {
     return [...(this.artifactsByStep.get(stepId) ?? [])];
   }

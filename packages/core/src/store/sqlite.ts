@@ -177,6 +177,9 @@ export class SqliteStore implements Store {
         'SELECT * FROM artifacts WHERE task_id = ? AND ord > ? ORDER BY ord LIMIT ?',
       ),
       artifactsOfTask: db.prepare('SELECT * FROM artifacts WHERE task_id = ? ORDER BY ord'),
+      artifactsOfTasks: db.prepare(
+        'SELECT * FROM artifacts WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY task_id, ord',
+      ),
       artifactsOfStep: db.prepare('SELECT * FROM artifacts WHERE step_id = ? ORDER BY ord'),
       getSecret: db.prepare('SELECT * FROM secrets WHERE owner = ? AND secret_key = ?'),
       putSecret: db.prepare(
@@ -311,6 +314,14 @@ export class SqliteStore implements Store {
 
   async artifactsOfTask(taskId: string): Promise<ArtifactRecord[]> {
     return (this.stmts.artifactsOfTask.all(taskId) as ArtifactRow[]).map(artifactFromRow);
+  }
+
+  async artifactsOfTasks(taskIds: string[]): Promise<Map<string, ArtifactRecord[]>> {
+    const byTask = new Map<string, ArtifactRecord[]>(taskIds.map((id) => [id, []]));
+    for (const row of this.stmts.artifactsOfTasks.all(JSON.stringify(taskIds)) as ArtifactRow[]) {
+      byTask.get(row.task_id)?.push(artifactFromRow(row));
+    }
+    return byTask;
   }
 
   async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {

@@ -89,6 +89,8 @@ export interface Store {
   getArtifact(taskId: string, artifactId: string): Promise<ArtifactRecord | undefined>;
   listArtifacts(taskId: string, page: PageRequest): Promise<Page<ArtifactRecord>>;
   artifactsOfTask(taskId: string): Promise<ArtifactRecord[]>;
+  /** The artifacts of many tasks in one read (a page of tasks), by task id. */
+  artifactsOfTasks(taskIds: string[]): Promise<Map<string, ArtifactRecord[]>>;
   artifactsOfStep(stepId: string): Promise<ArtifactRecord[]>;
 
   getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined>;
