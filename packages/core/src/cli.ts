@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const result = await rotateSecretsKey({
     dataDir: values['data-dir'],
-    currentKey: process.env.AGENT_SECRETS_KEY,
+    currentKey: process.env.AGENT_SECRETS_KEY || undefined,
+    oldKeys: process.env.AGENT_SECRETS_OLD_KEYS,
     newKey: values['new-key'],
   });
   console.log(`Re-sealed ${result.resealed} secret(s) with the new key.`);

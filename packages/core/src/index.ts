@@ -4,6 +4,8 @@ export {
   type AgentInfo,
   type AgentInfoInput,
   type Artifact,
+  type ClientFunction,
+  type SecretDeclaration,
   type ConfigOption,
   type ConfigOptionType,
   type ConfigScope,
@@ -47,6 +49,7 @@ export { fromIncomingMessage, writeNodeResponse } from './http/node.js';
 export { errorResponse, jsonResponse } from './http/responses.js';
 export type { CoreRequest, CoreResponse } from './http/types.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
+export { FunctionCallError, type SecretDemand } from './pause.js';
 export {
   createAgentProtocol,
   type AgentProtocol,

@@ -150,7 +150,9 @@ export function applyResults(
 export function pauseSentence(demands: SecretDemand[], waiting: CallRecord[]): string {
   const parts: string[] = [];
   if (demands.length > 0) {
-    const list = demands.map((d) => `${d.name} (${d.key}): ${d.description}`).join('; ');
+    const list = demands
+      .map((d) => `${d.name} (${d.key}): ${d.description.replace(/[.\s]+$/, '')}`)
+      .join('; ');
     parts.push(
       `This step needs secrets that are not stored yet: ${list}. Store them with POST /ap/v1/agent/secrets, then send another step to continue.`,
     );

@@ -145,20 +145,16 @@ export class AgentService {
   async executeStep(principal: Principal, taskId: string, body: RequestBody): Promise<Step> {
     const task = await this.taskOr404(principal, taskId);
     const taskConfig = resolveConfig(this.agent.configOptions, task.additional_input, 'task');
-    const config = resolveConfig(
-      this.agent.configOptions,
-      body.additional_input,
-      'step',
-      taskConfig,
-    );
-    return this.queue.run(taskId, () => this.runStep(principal, task, body, config));
+    // Checked now, so a bad option is a 422 before anything is queued or recorded.
+    resolveConfig(this.agent.configOptions, body.additional_input, 'step', taskConfig);
+    return this.queue.run(taskId, () => this.runStep(principal, task, body, taskConfig));
   }
 
   private async runStep(
     principal: Principal,
     task: TaskRecord,
     body: RequestBody,
-    config: Record<string, unknown>,
+    taskConfig: Record<string, unknown>,
   ): Promise<Step> {
     // Resume the work a previous step paused, when the client answers it (function results) or
     // simply continues (an empty input); any other input starts new work and drops the pause.
@@ -169,6 +165,13 @@ export class AgentService {
     const work: PauseState['work'] = resume
       ? paused.work
       : { input: body.input ?? null, additional_input: body.additional_input };
+    // The resumed work runs with the options it was started with.
+    const config = resolveConfig(
+      this.agent.configOptions,
+      work.additional_input,
+      'step',
+      taskConfig,
+    );
 
     const step: StepRecord = {
       step_id: randomUUID(),

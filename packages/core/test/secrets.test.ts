@@ -152,6 +152,12 @@ describe('keyring', () => {
     );
   });
 
+  it('masks a very short value only where it stands alone', () => {
+    const r = new Redactor();
+    r.add('x7');
+    expect(r.redact('key=x7 box x7y "x7"')).toBe('key=[REDACTED] box x7y "[REDACTED]"');
+  });
+
   it('masks every usual encoding of a known value', () => {
     const value = 'hunter2 secret/é';
     const r = new Redactor();

@@ -3,7 +3,7 @@ import { AgentProtocolError } from '../errors.js';
 import { insufficientScope, unauthorized, type ChallengeScheme } from './challenge.js';
 import { SecretTable } from './compare.js';
 import { Introspector } from './introspection.js';
-import { createJwtVerifier, JwtRejected, scopesOf } from './jwt.js';
+import { createJwtVerifier, JwksUnavailable, JwtRejected, scopesOf } from './jwt.js';
 import {
   ANONYMOUS,
   type AuthOptions,
@@ -51,6 +51,22 @@ export function createAuthenticator(options: AuthOptions = { strategy: 'none' })
   let apiKeyHeader: string | undefined;
   const deny = (sent: boolean, description: string, extra?: Record<string, string>) =>
     unauthorized(challenge, realm, { sent, description, extra });
+
+  // A token we could not check (the JWKS is unreachable) is not an invalid token: a client told
+  // `invalid_token` would throw a good one away.
+  const rejection = (error: unknown) =>
+    error instanceof JwksUnavailable
+      ? new AgentProtocolError(
+          'unavailable',
+          'The signing keys could not be fetched to check the token.',
+          {
+            cause: error,
+          },
+        )
+      : deny(
+          true,
+          error instanceof JwtRejected ? error.message : 'the token could not be verified',
+        );
 
   const withScopes = (
     claims: Record<string, unknown>,
@@ -126,10 +142,7 @@ export function createAuthenticator(options: AuthOptions = { strategy: 'none' })
         const token = authorization(headers, 'Bearer');
         if (token === undefined) return undefined;
         const claims = await verifier.verify(token).catch((error: unknown) => {
-          throw deny(
-            true,
-            error instanceof JwtRejected ? error.message : 'the token could not be verified',
-          );
+          throw rejection(error);
         });
         return withScopes(claims as Record<string, unknown>, claim, options.requiredScopes);
       };
@@ -150,10 +163,7 @@ export function createAuthenticator(options: AuthOptions = { strategy: 'none' })
         let claims: Record<string, unknown> | null;
         if (verifier) {
           claims = (await verifier.verify(token).catch((error: unknown) => {
-            throw deny(
-              true,
-              error instanceof JwtRejected ? error.message : 'the token could not be verified',
-            );
+            throw rejection(error);
           })) as Record<string, unknown>;
         } else {
           claims = await introspector!.introspect(token).catch((error: unknown) => {
@@ -167,14 +177,17 @@ export function createAuthenticator(options: AuthOptions = { strategy: 'none' })
           });
           if (!claims) throw deny(true, 'the token is not active');
         }
-        return withScopes(claims, claim, options.requiredScopes);
+        return withScopes(claims, claim, options.requiredScopes ?? options.jwt?.requiredScopes);
       };
       break;
     }
     case 'custom': {
       scheme = options.scheme ?? 'bearer';
       if (scheme === 'basic') challenge = 'Basic';
-      if (scheme === 'api_key') challenge = 'ApiKey';
+      if (scheme === 'api_key') {
+        challenge = 'ApiKey';
+        apiKeyHeader = 'x-api-key';
+      }
       const verify = options.verify;
       check = async (headers) => {
         const principal = await verify(headers);

@@ -8,6 +8,15 @@ export interface JwtVerifier {
 
 export class JwtRejected extends Error {}
 
+/** The key set could not be fetched or read: the token was not checked at all. */
+export class JwksUnavailable extends Error {}
+
+function keysUnavailable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  // A failed fetch (refused, reset, bad status) surfaces as a plain error, not a JOSE one.
+  return !(error instanceof errors.JOSEError);
+}
+
 /** Says why a token was rejected, in words safe to send back (never the token itself). */
 function reason(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
@@ -51,6 +60,9 @@ export function createJwtVerifier(options: JwtVerification): JwtVerifier {
             : await jwtVerify(token, key, verifyOptions);
         return payload;
       } catch (error) {
+        if (typeof key === 'function' && keysUnavailable(error)) {
+          throw new JwksUnavailable('the JWKS could not be fetched', { cause: error });
+        }
         throw new JwtRejected(reason(error), { cause: error });
       }
     },

@@ -27,23 +27,37 @@ export interface RotationResult {
 export async function rotateSecretsKey(options: {
   dataDir: string;
   currentKey?: string;
+  /** Keys that may still seal some rows (AGENT_SECRETS_OLD_KEYS), comma-separated. */
+  oldKeys?: string;
   newKey?: string;
 }): Promise<RotationResult> {
-  const next = options.newKey ? parseKey(options.newKey, 'the new key') : generateKey();
   const file = join(options.dataDir, KEY_FILE);
   const nextFile = join(options.dataDir, NEXT_KEY_FILE);
-  const current = options.currentKey
-    ? parseKey(options.currentKey, 'AGENT_SECRETS_KEY')
-    : existsSync(file)
-      ? parseKey(readFileSync(file, 'utf8'), KEY_FILE)
-      : undefined;
-  if (!current)
+  const fileKey = existsSync(file) ? parseKey(readFileSync(file, 'utf8'), KEY_FILE) : undefined;
+  const interrupted = !options.currentKey && existsSync(nextFile);
+  if (interrupted && options.newKey) {
+    throw new Error(
+      `${NEXT_KEY_FILE} exists: an earlier rotation was interrupted. Run again without --new-key to finish it.`,
+    );
+  }
+  // Finishing an interrupted rotation re-uses its key: some rows may already be sealed with it.
+  const next = interrupted
+    ? parseKey(readFileSync(nextFile, 'utf8'), NEXT_KEY_FILE)
+    : options.newKey
+      ? parseKey(options.newKey, 'the new key')
+      : generateKey();
+  const olds = [
+    ...(options.currentKey ? [parseKey(options.currentKey, 'AGENT_SECRETS_KEY')] : []),
+    ...(fileKey ? [fileKey] : []),
+    ...(options.oldKeys ?? '')
+      .split(',')
+      .filter((k) => k.trim())
+      .map((k) => parseKey(k, 'AGENT_SECRETS_OLD_KEYS')),
+  ];
+  if (olds.length === 0)
     throw new Error(`No key to rotate: ${file} does not exist and AGENT_SECRETS_KEY is not set.`);
-  const olds = [current];
-  if (!options.currentKey && existsSync(nextFile))
-    olds.push(parseKey(readFileSync(nextFile, 'utf8'), NEXT_KEY_FILE));
 
-  if (!options.currentKey) writeKeyFile(nextFile, next);
+  if (!options.currentKey && !interrupted) writeKeyFile(nextFile, next);
   const store = new SqliteStore({ dataDir: options.dataDir });
   try {
     const resealed = await resealAll(store, new Keyring(next, olds));
