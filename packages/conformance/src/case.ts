@@ -38,6 +38,8 @@ export interface CaseRequest {
  * - `{ $contains: matcher }` an array with at least one matching element
  * - `{ $not: matcher }` anything the inner matcher rejects
  * - `{ $startsWith: '...' }` / `{ $includes: '...' }` for strings
+ * - `{ $keys: ['a', 'b'] }` an object with exactly these keys (in any order), nothing more
+ * - `{ $and: [matcher, ...] }` every matcher at once (e.g. `$keys` and the values)
  */
 export type Matcher = unknown;
 

@@ -34,6 +34,21 @@ export function errorBodyProblems(observed: Observed): string[] {
   return out;
 }
 
+/** A secret in a response, named by its first characters (the report must not spread it further). */
+export function leakProblems(observed: Observed, secrets: readonly string[]): string[] {
+  const body = observed.body.toString('utf8');
+  const out: string[] = [];
+  // A secret shorter than 4 characters would be found in any body by chance: not checked.
+  for (const secret of secrets.filter((s) => s.length >= 4)) {
+    const shown = `'${secret.slice(0, 4)}…' (${secret.length} chars)`;
+    if (body.includes(secret)) out.push(`body: contains the credential ${shown}`);
+    for (const [name, value] of Object.entries(observed.headers)) {
+      if (value.includes(secret)) out.push(`header ${name}: contains the credential ${shown}`);
+    }
+  }
+  return out;
+}
+
 function bytesProblem(actual: Buffer, wanted: Buffer): string | undefined {
   if (actual.equals(wanted)) return undefined;
   let at = 0;

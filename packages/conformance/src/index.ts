@@ -5,6 +5,29 @@ export {
   ReferenceAgentFailure,
 } from './reference-agent.js';
 export { runConformance, type RunConformanceOptions } from './runner.js';
+export { CORE_KNOWN_FAILURES } from './core-known-failures.js';
+export { runAuthCase, secretsOf, type AuthCase, type AuthCaseGroup } from './auth-group.js';
+export {
+  INTROSPECTION_CLIENT,
+  OPAQUE_TOKENS,
+  startAuthServers,
+  type AuthEnvironment,
+  type IntrospectionCall,
+  type RunningAuthServers,
+} from './auth-servers.js';
+export {
+  nowSeconds,
+  signJwt,
+  tamperJwt,
+  type JwtAlgorithm,
+  type JwtSigningKey,
+} from './jwt-sign.js';
+export { ES256_KID, RS256_KID, signingKeys, type SigningKeys } from './signing-keys.js';
+export { API_KEYS } from './cases/auth-api-key.js';
+export { BASIC_USERS } from './cases/auth-basic.js';
+export { BEARER_TOKENS } from './cases/auth-bearer.js';
+export { CUSTOM_CREDENTIALS } from './cases/auth-custom.js';
+export { AUDIENCE, HS256_SECRET, ISSUER, SCOPE } from './cases/auth-jwt.js';
 export { startReferenceServer } from './reference-server.js';
 export {
   withServer,
@@ -12,6 +35,7 @@ export {
   type RunningServer,
   type StartOptions,
   type StartServer,
+  type WithServerOptions,
 } from './server.js';
 export {
   assertConforms,
@@ -20,7 +44,7 @@ export {
   type Exchange,
   type RunCaseOptions,
 } from './run-case.js';
-export { check, errorBodyProblems } from './check.js';
+export { check, errorBodyProblems, leakProblems } from './check.js';
 export { send, type Observed } from './send.js';
 export { match } from './match.js';
 export {
@@ -34,9 +58,12 @@ export { CONFORMANCE_LIMITS } from './limits.js';
 export { ALL_BYTE_VALUES, toBuffer } from './bytes.js';
 export * from './cases/index.js';
 export {
+  authScenarios,
   concurrencyScenarios,
   conformanceScenarios,
+  isolationScenarios,
   persistenceScenarios,
+  stepLimitScenario,
   ScenarioFailure,
   type Scenario,
 } from './scenarios/index.js';

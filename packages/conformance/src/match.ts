@@ -76,6 +76,15 @@ function matchOperator(actual: unknown, op: Record<string, unknown>, at: string)
   ) {
     out.push(`${at}: expected a string including ${show(op.$includes)}, got ${show(actual)}`);
   }
+  if ('$keys' in op) {
+    const want = [...(op.$keys as string[])].sort();
+    const got = isPlainObject(actual) ? Object.keys(actual).sort() : undefined;
+    if (!got || got.join('\n') !== want.join('\n'))
+      out.push(`${at}: expected an object with exactly the keys ${show(want)}, got ${show(got)}`);
+  }
+  if ('$and' in op) {
+    for (const inner of op.$and as unknown[]) out.push(...match(actual, inner, at));
+  }
   return out;
 }
 

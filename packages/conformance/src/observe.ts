@@ -1,12 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
+import { runAuthCase, type AuthCaseGroup } from './auth-group.js';
 import type { ConformanceCase } from './case.js';
-import { conformanceCases } from './cases/index.js';
+import { authCaseGroups, conformanceCases } from './cases/index.js';
 import { runCase, type CaseOutcome } from './run-case.js';
 import { withServer, type StartServer } from './server.js';
 
 /** Headers that say something about the protocol; the rest (date, connection, ...) vary freely. */
 const COMPARED_HEADERS = ['content-type', 'allow', 'content-disposition', 'www-authenticate'];
 const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+// The test-served JWKS and introspection endpoints listen on a new port every run: should a
+// response ever name one, the port must not make two runs differ.
+const LOOPBACK_PORT = /(\/\/(?:127\.0\.0\.1|localhost|\[::1\])):\d+/g;
 
 /** What one request of a case looked like, with server-chosen ids replaced by `<id:1>`, `<id:2>`... */
 export interface ExchangeObservation {
@@ -27,11 +31,13 @@ export interface CaseObservation {
 function normaliser() {
   const ids = new Map<string, string>();
   const text = (value: string) =>
-    value.replace(UUID_ANYWHERE, (id) => {
-      const key = id.toLowerCase();
-      if (!ids.has(key)) ids.set(key, `<id:${ids.size + 1}>`);
-      return ids.get(key)!;
-    });
+    value
+      .replace(UUID_ANYWHERE, (id) => {
+        const key = id.toLowerCase();
+        if (!ids.has(key)) ids.set(key, `<id:${ids.size + 1}>`);
+        return ids.get(key)!;
+      })
+      .replace(LOOPBACK_PORT, '$1:<port>');
   const deep = (value: unknown): unknown => {
     if (typeof value === 'string') return text(value);
     if (Array.isArray(value)) return value.map(deep);
@@ -66,10 +72,14 @@ export function observeOutcome(outcome: CaseOutcome): CaseObservation {
   };
 }
 
-/** Runs every case (each on a fresh server) and returns what the server answered, case by case. */
+/**
+ * Runs every case and every auth case (each on a fresh server, auth cases with their group's
+ * `auth`) and returns what the server answered, case by case.
+ */
 export async function observeConformance(
   start: StartServer,
   cases: readonly ConformanceCase[] = conformanceCases,
+  authGroups: readonly AuthCaseGroup[] = authCaseGroups,
 ): Promise<CaseObservation[]> {
   const observations: CaseObservation[] = [];
   for (const testCase of cases) {
@@ -77,6 +87,10 @@ export async function observeConformance(
       runCase(h.baseUrl, testCase, { dataDir: h.dataDir }),
     );
     observations.push(observeOutcome(outcome));
+  }
+  for (const group of authGroups) {
+    for (const testCase of group.cases)
+      observations.push(observeOutcome(await runAuthCase(start, group, testCase)));
   }
   return observations;
 }

@@ -11,6 +11,8 @@ const WRITE =
   /^\s*write\s+(['"])([\s\S]*?)\1\s+to\s+(?:the\s+)?file\s+(['"])(.+?)\3(\s+and\s+fail)?\s*\.?\s*$/i;
 const FINISH = /^\s*finish\s*$/i;
 const FAIL = /^\s*(?:fail|raise)\s*$/i;
+// Shows which principal the server handed the agent: how the auth cases see who a credential is.
+const WHOAMI = /^\s*whoami\s*$/i;
 
 type Verbosity = 'quiet' | 'normal' | 'loud';
 
@@ -112,6 +114,10 @@ export function createReferenceAgent(): AgentDefinition {
             is_last: true,
             additional_output,
           };
+        }
+        if (WHOAMI.test(text)) {
+          const you = `You are ${ctx.principal.id}.`;
+          return { name: 'whoami', output: say(you, ctx.config), additional_output };
         }
         if (FAIL.test(text)) throw new ReferenceAgentFailure('step');
         const echo = text === '' ? 'You said nothing.' : `You said: ${text}`;

@@ -7,8 +7,9 @@ import type { StartServer } from './server.js';
  * The core served by its own node:http bridge, with no framework: the baseline an adapter is
  * compared against (`diffObservations`), and what the fixture tests itself with.
  */
-export const startReferenceServer: StartServer = async ({ agent, dataDir, limits }) => {
-  const protocol = createAgentProtocol({ agent, dataDir, limits });
+export const startReferenceServer: StartServer = async (options) => {
+  // Every option, whole: what the fixture adds later (like `auth`) reaches the core unpicked.
+  const protocol = createAgentProtocol({ ...options });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     void protocol

@@ -1,5 +1,5 @@
 import type { CaseRequest, ConformanceCase, Expected } from './case.js';
-import { check } from './check.js';
+import { check, leakProblems } from './check.js';
 import { send, type Observed } from './send.js';
 import { bindVars, substitute, type Vars } from './vars.js';
 
@@ -24,6 +24,16 @@ export interface CaseOutcome {
 export interface RunCaseOptions {
   /** The server's data dir, for the file system checks (`absentFiles`). */
   dataDir?: string;
+  /**
+   * Variables bound before the first request: credentials minted as the case starts (a JWT
+   * carries the clock, so it cannot be written into the case ahead of time).
+   */
+  vars?: Vars;
+  /**
+   * Strings no response may contain, in its body or any header: the credentials of an auth case.
+   * Checked on every exchange, setup included.
+   */
+  secrets?: readonly string[];
 }
 
 function setupProblems(observed: Observed, status: number | undefined): string[] {
@@ -49,7 +59,8 @@ export async function runCase(
   testCase: ConformanceCase,
   options: RunCaseOptions = {},
 ): Promise<CaseOutcome> {
-  const vars: Vars = {};
+  const vars: Vars = { ...options.vars };
+  const secrets = options.secrets ?? [];
   const exchanges: Exchange[] = [];
   const outcome = (): CaseOutcome => ({
     name: testCase.name,
@@ -66,7 +77,7 @@ export async function runCase(
   ): Promise<boolean> => {
     const request = substitute(given, vars);
     const observed = await send(baseUrl, request);
-    const problems = judge(observed);
+    const problems = [...judge(observed), ...leakProblems(observed, secrets)];
     if (problems.length === 0) {
       try {
         bindVars(observed.json, bind, vars);
@@ -105,5 +116,10 @@ function describeExchange(e: Exchange): string {
 export function assertConforms(outcome: CaseOutcome): void {
   if (outcome.problems.length === 0) return;
   const failing = outcome.exchanges.filter((e) => e.problems.length > 0).map(describeExchange);
-  throw new Error(`"${outcome.name}" does not conform:\n${failing.join('\n')}`);
+  // Problems found after the requests (what the authorization server saw) belong to no exchange.
+  const ofExchanges = new Set(
+    outcome.exchanges.flatMap((e) => e.problems.map((p) => `${e.label}: ${p}`)),
+  );
+  const afterwards = outcome.problems.filter((p) => !ofExchanges.has(p)).map((p) => `  ✗ ${p}`);
+  throw new Error(`"${outcome.name}" does not conform:\n${[...failing, ...afterwards].join('\n')}`);
 }

@@ -1,11 +1,15 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentDefinition, AgentProtocolLimits } from '@agent-protocol/core';
+import type { AgentDefinition, AgentProtocolLimits, AuthOptions } from '@agent-protocol/core';
 import { CONFORMANCE_LIMITS } from './limits.js';
 import { createReferenceAgent } from './reference-agent.js';
 
-/** What the fixture asks an adapter to start. */
+/**
+ * What the fixture asks an adapter to start. Every field is an option of the core's
+ * `createAgentProtocol`: a start function hands the whole object on (`agentRouter({ ...options })`),
+ * never a pick of the fields it knows today, so options added later (like `auth`) reach the server.
+ */
 export interface StartOptions {
   /** An empty directory for the server's store and artifacts. The fixture removes it afterwards. */
   dataDir: string;
@@ -16,6 +20,17 @@ export interface StartOptions {
    * instead works too; a server in another language serves its own port of it.
    */
   agent: AgentDefinition;
+  /**
+   * Who may call and how they prove it. Absent for the protocol cases (no auth: everything belongs
+   * to one anonymous principal); set by each auth case group and by the auth scenarios.
+   */
+  auth?: AuthOptions;
+}
+
+/** How `withServer` starts its server, beyond what every server gets. */
+export interface WithServerOptions {
+  /** Passed to `start` as `auth` (on every restart too). */
+  auth?: AuthOptions;
 }
 
 export interface RunningServer {
@@ -44,13 +59,17 @@ export interface Harness {
 export async function withServer<T>(
   start: StartServer,
   work: (harness: Harness) => Promise<T>,
+  options: WithServerOptions = {},
 ): Promise<T> {
   const root = await mkdtemp(join(tmpdir(), 'ap-conformance-'));
   const dataDir = join(root, 'data');
   await mkdir(dataDir);
   let server: RunningServer | undefined;
+  // No `auth` key at all without auth: a server that forwards the options whole gets exactly what
+  // it got before auth existed.
+  const auth = options.auth ? { auth: options.auth } : {};
   const launch = () =>
-    start({ dataDir, limits: { ...CONFORMANCE_LIMITS }, agent: createReferenceAgent() });
+    start({ dataDir, limits: { ...CONFORMANCE_LIMITS }, agent: createReferenceAgent(), ...auth });
   try {
     server = await launch();
     const harness: Harness = {

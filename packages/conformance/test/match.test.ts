@@ -28,6 +28,11 @@ describe('match', () => {
     expect(match('b', { $not: 'b' })).toHaveLength(1);
     expect(match('Hello there', { $startsWith: 'Hello' })).toEqual([]);
     expect(match('Hello there', { $includes: 'xyz' })).toHaveLength(1);
+    expect(match({ b: 1, a: 2 }, { $keys: ['a', 'b'] })).toEqual([]);
+    expect(match({ a: 1, c: 2 }, { $keys: ['a'] })).toHaveLength(1);
+    expect(match([], { $keys: [] })).toHaveLength(1);
+    expect(match({ a: 1 }, { $and: [{ $keys: ['a'] }, { a: 1 }] })).toEqual([]);
+    expect(match({ a: 2 }, { $and: [{ $keys: ['a'] }, { a: 1 }] })).toHaveLength(1);
   });
 
   it('treats a mismatched type as a mismatch, not a crash', () => {

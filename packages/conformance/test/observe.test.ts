@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bearerGroup,
   conformanceCases,
+  jwtJwksGroup,
+  oauth2IntrospectionGroup,
   diffObservations,
   observeConformance,
   observeOutcome,
@@ -11,11 +14,21 @@ import {
 describe('observations', () => {
   it('number server-chosen ids by first appearance, so two runs compare equal', async () => {
     const cases = conformanceCases.slice(0, 12);
-    const first = await observeConformance(startReferenceServer, cases);
-    const second = await observeConformance(startReferenceServer, cases);
+    const first = await observeConformance(startReferenceServer, cases, []);
+    const second = await observeConformance(startReferenceServer, cases, []);
     expect(first).toHaveLength(12);
     expect(diffObservations(first, second)).toEqual([]);
     expect(JSON.stringify(first)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  }, 60_000);
+
+  it('compare auth cases across runs, whose JWKS and introspection ports differ', async () => {
+    const groups = [bearerGroup, jwtJwksGroup, oauth2IntrospectionGroup];
+    const first = await observeConformance(startReferenceServer, [], groups);
+    const second = await observeConformance(startReferenceServer, [], groups);
+    expect(first).toHaveLength(groups.reduce((n, g) => n + g.cases.length, 0));
+    expect(diffObservations(first, second)).toEqual([]);
+    expect(first.every((o) => o.conforms)).toBe(true);
+    expect(JSON.stringify(first)).not.toMatch(/127\.0\.0\.1:\d/);
   }, 60_000);
 
   it('report each differing exchange, and cases only one side ran', () => {

@@ -1,14 +1,29 @@
-import type { Artifact, CreateArtifactInput, StepResult } from '@agent-protocol/core';
+import {
+  ANONYMOUS,
+  type Artifact,
+  type CreateArtifactInput,
+  type HandlerContext,
+  type Principal,
+  type StepResult,
+} from '@agent-protocol/core';
 import { describe, expect, it } from 'vitest';
 import { createReferenceAgent, LEAK_MARKER } from '../src/index.js';
 
 const defaults = { greeting: 'Hello', verbosity: 'normal', delay_ms: 0 };
+
+/**
+ * A handler context with only what the reference agent uses (principal, config, artifacts): the
+ * core's context grows, and this test is about the agent, not about it.
+ */
+const context = (ctx: Pick<HandlerContext, 'principal' | 'config' | 'artifacts'>) =>
+  ctx as HandlerContext;
 
 /** Runs one step of a fresh reference agent directly, recording the artifacts it creates. */
 async function step(
   input: string | null,
   config: Record<string, unknown> = {},
   created: CreateArtifactInput[] = [],
+  principal: Principal = ANONYMOUS,
 ) {
   const taskId = 't';
   const agent = createReferenceAgent();
@@ -18,8 +33,8 @@ async function step(
     step: { task_id: taskId, step_id: 's', status: 'running', artifacts: [], is_last: false },
     input,
     additional_input: undefined,
-    ctx: {
-      principal: 'anonymous',
+    ctx: context({
+      principal,
       config: { ...defaults, ...config },
       artifacts: {
         create: async (a) => {
@@ -27,7 +42,7 @@ async function step(
           return { artifact_id: 'a', agent_created: true, file_name: a.fileName } as Artifact;
         },
       },
-    },
+    }),
   })) as StepResult;
   return { result, created };
 }
@@ -62,6 +77,17 @@ describe('reference agent', () => {
     expect((await step(input, config)).result.output).toBe(output);
   });
 
+  it('tells "whoami" the principal the server handed it', async () => {
+    expect((await step(' WhoAmI ')).result).toMatchObject({
+      name: 'whoami',
+      output: 'Hello. You are anonymous.',
+    });
+    const alice = { id: 'alice', claims: {} };
+    expect((await step('whoami', { verbosity: 'quiet' }, [], alice)).result.output).toBe(
+      'You are alice.',
+    );
+  });
+
   it('throws on "fail" and "raise", with the marker no server may leak', async () => {
     await expect(step('fail')).rejects.toThrow(LEAK_MARKER);
     await expect(step('RAISE')).rejects.toThrow(LEAK_MARKER);
@@ -77,11 +103,11 @@ describe('reference agent', () => {
 
   it('counts the steps of a task and the ones running at once', async () => {
     const agent = createReferenceAgent();
-    const ctx = {
-      principal: 'anonymous',
+    const ctx = context({
+      principal: ANONYMOUS,
       config: { ...defaults, delay_ms: 5 },
       artifacts: { create: async () => ({}) as Artifact },
-    };
+    });
     const run = (taskId: string) =>
       agent.onStep({
         task: { task_id: taskId, artifacts: [] },

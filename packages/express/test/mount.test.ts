@@ -20,8 +20,9 @@ function startWith(
   prefix: string,
   build: (app: Express, router: AgentRouter) => void,
 ): StartServer {
-  return async ({ agent, dataDir, limits }) => {
-    const router = agentRouter({ agent, dataDir, limits });
+  // Every option, whole (auth included): never a pick of the ones known today.
+  return async (options) => {
+    const router = agentRouter({ ...options });
     const app = express();
     build(app, router);
     const server = await listen(app);

@@ -11,8 +11,12 @@ import { agentRouter } from '../src/index.js';
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Koa app, whatever its context type
-async function serve(app: Koa<any, any>, close: () => Promise<void>, dataDir: string): Promise<string> {
+async function serve(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Koa app, whatever its context
+  app: Koa<any, any>,
+  close: () => Promise<void>,
+  dataDir: string,
+): Promise<string> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   cleanup = async () => {

@@ -1,5 +1,20 @@
+import type { AuthCaseGroup } from '../auth-group.js';
 import type { ConformanceCase } from '../case.js';
 import { agentBehaviourCases } from './agent-behaviour.js';
+import { apiKeyGroup, apiKeyHeaderGroup } from './auth-api-key.js';
+import { basicGroup } from './auth-basic.js';
+import { bearerGroup } from './auth-bearer.js';
+import { customGroup } from './auth-custom.js';
+import { jwtJwksDownGroup, jwtJwksGroup } from './auth-jwks.js';
+import { jwtSecretGroup } from './auth-jwt.js';
+import { noAuthGroup } from './auth-none.js';
+import {
+  oauth2IntrospectionDownGroup,
+  oauth2IntrospectionGroup,
+  oauth2IntrospectionRefusedGroup,
+  oauth2IntrospectionTtlGroup,
+} from './auth-oauth2-introspection.js';
+import { oauth2JwksGroup, oauth2JwtScopesGroup } from './auth-oauth2-jwks.js';
 import { artifactPathCases } from './artifact-paths.js';
 import { artifactCases } from './artifacts.js';
 import { clientHabitCases } from './client-habits.js';
@@ -12,6 +27,21 @@ import { taskCases } from './tasks.js';
 
 export {
   agentBehaviourCases,
+  apiKeyGroup,
+  apiKeyHeaderGroup,
+  basicGroup,
+  bearerGroup,
+  customGroup,
+  jwtJwksDownGroup,
+  jwtJwksGroup,
+  jwtSecretGroup,
+  noAuthGroup,
+  oauth2IntrospectionDownGroup,
+  oauth2IntrospectionGroup,
+  oauth2IntrospectionRefusedGroup,
+  oauth2IntrospectionTtlGroup,
+  oauth2JwksGroup,
+  oauth2JwtScopesGroup,
   artifactCases,
   artifactPathCases,
   clientHabitCases,
@@ -35,4 +65,26 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...agentBehaviourCases,
   ...httpErrorCases,
   ...clientHabitCases,
+];
+
+/**
+ * Every auth case, in groups by the server configuration they need (PROTOCOL.md section 3): each
+ * strategy of the core, each group's cases on servers started with its `auth`.
+ */
+export const authCaseGroups: readonly AuthCaseGroup[] = [
+  noAuthGroup,
+  apiKeyGroup,
+  apiKeyHeaderGroup,
+  basicGroup,
+  bearerGroup,
+  jwtSecretGroup,
+  jwtJwksGroup,
+  jwtJwksDownGroup,
+  oauth2JwksGroup,
+  oauth2JwtScopesGroup,
+  oauth2IntrospectionGroup,
+  oauth2IntrospectionTtlGroup,
+  oauth2IntrospectionRefusedGroup,
+  oauth2IntrospectionDownGroup,
+  customGroup,
 ];

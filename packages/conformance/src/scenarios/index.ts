@@ -1,12 +1,18 @@
 import { concurrencyScenarios } from './concurrency.js';
+import { isolationScenarios } from './isolation.js';
 import { persistenceScenarios } from './persistence.js';
 import type { Scenario } from './scenario.js';
+import { stepLimitScenario } from './step-limit.js';
 
-export { concurrencyScenarios, persistenceScenarios };
+export { concurrencyScenarios, isolationScenarios, persistenceScenarios, stepLimitScenario };
 export { ScenarioFailure, type Scenario } from './scenario.js';
+
+/** The scenarios whose server runs with auth: principals kept apart, steps limited per principal. */
+export const authScenarios: readonly Scenario[] = [...isolationScenarios, stepLimitScenario];
 
 /** Every scenario: checks that take more than one request and response. */
 export const conformanceScenarios: readonly Scenario[] = [
   ...concurrencyScenarios,
   ...persistenceScenarios,
+  ...authScenarios,
 ];

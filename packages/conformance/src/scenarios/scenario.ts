@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { AuthOptions } from '@agent-protocol/core';
 import type { CaseRequest } from '../case.js';
+import { leakProblems } from '../check.js';
 import { send, type Observed } from '../send.js';
 import type { Harness } from '../server.js';
 
@@ -9,6 +11,8 @@ import type { Harness } from '../server.js';
  */
 export interface Scenario {
   name: string;
+  /** The auth the server is started with (on restarts too); none when absent. */
+  auth?: AuthOptions;
   run(harness: Harness): Promise<void>;
 }
 
@@ -42,4 +46,35 @@ export function ensureSuccess(observed: Observed, request: CaseRequest): void {
     observed.status >= 200 && observed.status < 300,
     `${request.method} ${request.path}: expected 2xx, got ${observed.status || observed.error}: ${observed.body.toString('utf8').slice(0, 300)}`,
   );
+}
+
+/** One caller of an auth scenario: its credentials on every request, no secret in any answer. */
+export interface Caller {
+  send(request: CaseRequest): Promise<Observed>;
+  /** Sends a request that must succeed (2xx) and returns its JSON body. */
+  ok<T = Record<string, unknown>>(request: CaseRequest): Promise<T>;
+}
+
+export function caller(
+  baseUrl: string,
+  headers: Record<string, string>,
+  secrets: readonly string[],
+): Caller {
+  const as = async (request: CaseRequest) => {
+    const observed = await send(baseUrl, {
+      ...request,
+      headers: { ...request.headers, ...headers },
+    });
+    const leaks = leakProblems(observed, secrets);
+    ensure(leaks.length === 0, `${request.method} ${request.path}: ${leaks.join('; ')}`);
+    return observed;
+  };
+  return {
+    send: as,
+    async ok<T>(request: CaseRequest) {
+      const observed = await as(request);
+      ensureSuccess(observed, request);
+      return observed.json as T;
+    },
+  };
 }
