@@ -175,8 +175,9 @@ function landingPage(sources, sections, specLabel, quickStartHtml) {
   <h1>Serve any agent over one small, well-specified REST API</h1>
   <p class="lede">The Agent Protocol is the API through which a UI, a benchmark or another agent drives an agent:
   it creates <strong>tasks</strong>, runs their <strong>steps</strong> and exchanges <strong>artifacts</strong>.
-  This project ships the OpenAPI document, a framework-free core that validates and stores everything,
-  an Express adapter, and a conformance fixture that proves a server speaks the protocol.</p>
+  This project ships the OpenAPI document, a framework-free core that validates, stores, authenticates and
+  keeps secrets, adapters for Express, Koa, NestJS and plain node:http, and a conformance fixture that proves a
+  server speaks the protocol.</p>
   <div class="hero-actions">
     <a class="button primary" href="guides/getting-started.html">Get started</a>
     <a class="button" href="reference/index.html">API reference</a>
@@ -204,8 +205,8 @@ function landingPage(sources, sections, specLabel, quickStartHtml) {
 <section class="prose operations">
   <h2 id="operations">Operations</h2>
   <p>Everything under <code>/ap/v1</code> for tasks, steps and artifacts is wire-compatible with upstream Agent Protocol v1.
-  The info endpoint and config options are served today; authentication, secrets, secret demands and client-executed
-  functions are described in the spec and are landing next in the toolkit.</p>
+  The extensions from the community RFCs are served too: the info endpoint and config options, authentication,
+  secrets management, run-time secret demands and client-executed functions.</p>
   ${operationsTable(doc, 'reference/index.html')}
 </section>`;
   return renderPage({
