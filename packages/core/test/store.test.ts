@@ -171,3 +171,33 @@ describe.each(stores)('%s store, artifacts of a page of tasks', (_name, make) =>
     await store.close();
   });
 });
+
+describe('sqlite store migrations', () => {
+  it('opens a data directory from before secrets existed, keeping its tasks and adding what is new', async () => {
+    const dataDir = await tempDir();
+    const first = new SqliteStore({ dataDir });
+    await first.insertTask(task('old-task', 'anonymous'));
+    await first.close();
+    // Turn it into a directory written by the first schema version.
+    const db = new Database(join(dataDir, 'agent.db'));
+    db.exec('DROP TABLE secrets');
+    db.pragma('user_version = 1');
+    db.close();
+
+    const reopened = new SqliteStore({ dataDir });
+    expect((await reopened.getTask('anonymous', 'old-task'))?.input).toBe('input old-task');
+    await reopened.putSecret({
+      secret_id: 's1',
+      owner: 'anonymous',
+      secret_key: 'K',
+      sealed: Buffer.from([1, 2, 3]),
+      created_at: 'now',
+      updated_at: 'now',
+    });
+    expect((await reopened.getSecret('anonymous', 'K'))?.secret_id).toBe('s1');
+    await reopened.close();
+    const check = new Database(join(dataDir, 'agent.db'), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    check.close();
+  });
+});
