@@ -83,4 +83,9 @@ export interface ConformanceCase {
   /** Variables to bind from the main response, for `then`. */
   bind?: Record<string, string>;
   then?: FollowUp[];
+  /**
+   * Secret values the case stores: no response of the case (setup included) may contain one, in
+   * its body or any header, as it is or encoded (base64, base64url, hex: `encodedForms`).
+   */
+  secrets?: readonly string[];
 }

@@ -34,6 +34,24 @@ export function errorBodyProblems(observed: Observed): string[] {
   return out;
 }
 
+/**
+ * A value and the encodings it could leak in by mistake: base64, base64url and hex (lower and
+ * upper case) of its UTF-8 bytes. For checks that a secret appears nowhere, in no form.
+ */
+export function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const hex = bytes.toString('hex');
+  return [
+    ...new Set([
+      value,
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      hex,
+      hex.toUpperCase(),
+    ]),
+  ];
+}
+
 /** A secret in a response, named by its first characters (the report must not spread it further). */
 export function leakProblems(observed: Observed, secrets: readonly string[]): string[] {
   const body = observed.body.toString('utf8');

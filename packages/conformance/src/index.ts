@@ -1,6 +1,8 @@
 export {
   createReferenceAgent,
   LEAK_MARKER,
+  REFERENCE_CLIENT_FUNCTIONS,
+  REFERENCE_SECRETS,
   referenceAgent,
   ReferenceAgentFailure,
 } from './reference-agent.js';
@@ -28,6 +30,7 @@ export { BASIC_USERS } from './cases/auth-basic.js';
 export { BEARER_TOKENS } from './cases/auth-bearer.js';
 export { CUSTOM_CREDENTIALS } from './cases/auth-custom.js';
 export { AUDIENCE, HS256_SECRET, ISSUER, SCOPE } from './cases/auth-jwt.js';
+export { SECRET_VALUES } from './cases/secrets.js';
 export { startReferenceServer } from './reference-server.js';
 export {
   withServer,
@@ -44,7 +47,7 @@ export {
   type Exchange,
   type RunCaseOptions,
 } from './run-case.js';
-export { check, errorBodyProblems, leakProblems } from './check.js';
+export { check, encodedForms, errorBodyProblems, leakProblems } from './check.js';
 export { send, type Observed } from './send.js';
 export { match } from './match.js';
 export {
@@ -59,10 +62,12 @@ export { ALL_BYTE_VALUES, toBuffer } from './bytes.js';
 export * from './cases/index.js';
 export {
   authScenarios,
+  clientFunctionScenarios,
   concurrencyScenarios,
   conformanceScenarios,
   isolationScenarios,
   persistenceScenarios,
+  secretScenarios,
   stepLimitScenario,
   ScenarioFailure,
   type Scenario,

@@ -2,10 +2,12 @@ import type { AgentProtocolLimits } from '@agent-protocol/core';
 
 /**
  * The limits a server under test must be started with. Small, so the over-limit cases stay fast;
- * the cases that probe the edges are written against these numbers.
+ * the cases that probe the edges are written against these numbers. JSON bodies go up to 128 KiB
+ * so that a secret of the largest size the spec allows (65536 characters) fits in its request:
+ * the value's own limit (422) is reached before the body's (413).
  */
 export const CONFORMANCE_LIMITS = {
   maxUploadBytes: 1024 * 1024,
-  maxJsonBytes: 64 * 1024,
+  maxJsonBytes: 128 * 1024,
   maxPageSize: 100,
 } as const satisfies Required<AgentProtocolLimits>;

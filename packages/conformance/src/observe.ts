@@ -11,8 +11,14 @@ const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 // The test-served JWKS and introspection endpoints listen on a new port every run: should a
 // response ever name one, the port must not make two runs differ.
 const LOOPBACK_PORT = /(\/\/(?:127\.0\.0\.1|localhost|\[::1\])):\d+/g;
+// Timestamps (a secret's `created_at`, `updated_at`) differ every run, and whether two of them
+// fall in the same millisecond is chance: each is blanked.
+const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
 
-/** What one request of a case looked like, with server-chosen ids replaced by `<id:1>`, `<id:2>`... */
+/**
+ * What one request of a case looked like, with server-chosen ids replaced by `<id:1>`, `<id:2>`...
+ * and timestamps by `<time>`.
+ */
 export interface ExchangeObservation {
   label: string;
   status: number;
@@ -37,7 +43,8 @@ function normaliser() {
         if (!ids.has(key)) ids.set(key, `<id:${ids.size + 1}>`);
         return ids.get(key)!;
       })
-      .replace(LOOPBACK_PORT, '$1:<port>');
+      .replace(LOOPBACK_PORT, '$1:<port>')
+      .replace(TIMESTAMP, '<time>');
   const deep = (value: unknown): unknown => {
     if (typeof value === 'string') return text(value);
     if (Array.isArray(value)) return value.map(deep);

@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineAgent, type AgentDefinition, type StepResult } from '@agent-protocol/core';
+import {
+  defineAgent,
+  FunctionCallError,
+  type AgentDefinition,
+  type ClientFunction,
+  type HandlerContext,
+  type SecretDeclaration,
+  type StepResult,
+} from '@agent-protocol/core';
 
 /**
  * The deterministic agent every conformance case is written against: no model, no randomness,
@@ -13,6 +21,44 @@ const FINISH = /^\s*finish\s*$/i;
 const FAIL = /^\s*(?:fail|raise)\s*$/i;
 // Shows which principal the server handed the agent: how the auth cases see who a credential is.
 const WHOAMI = /^\s*whoami\s*$/i;
+// `use secret <KEY>` (optionally ` and fail`): the key as written (keys are case-sensitive).
+const USE_SECRET = /^\s*use\s+secret\s+(\S+?)(\s+and\s+fail)?\s*$/i;
+// The spec's SecretKey pattern: a key outside it could never be stored, so it is never demanded.
+const SECRET_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+// `call <function> <json arguments>`; no arguments at all means `{}`.
+const CALL = /^\s*call\s+(\S+)(?:\s+([\s\S]*?))?\s*$/i;
+
+/** The secret the reference agent declares (listed by the info endpoint). */
+export const REFERENCE_SECRETS: Record<string, SecretDeclaration> = {
+  REFERENCE_API_KEY: {
+    name: 'Reference API key',
+    description:
+      'The key the reference agent uses when a step says "use secret REFERENCE_API_KEY".',
+  },
+};
+
+/** The functions the reference agent may ask a client to run (listed by the info endpoint). */
+export const REFERENCE_CLIENT_FUNCTIONS: ClientFunction[] = [
+  {
+    name: 'send_email',
+    description: "Send an email from the user's mailbox.",
+    parameters: {
+      type: 'object',
+      properties: {
+        to: { type: 'string', description: 'The recipient address.' },
+        subject: { type: 'string', description: 'The subject line.' },
+        body: { type: 'string', description: 'The text of the email.' },
+      },
+      required: ['to', 'subject'],
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'get_time',
+    description: "The current time on the user's machine.",
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
+];
 
 type Verbosity = 'quiet' | 'normal' | 'loud';
 
@@ -29,6 +75,74 @@ function splitName(name: string): { fileName: string; relativePath: string | nul
   return slash === -1
     ? { fileName: name, relativePath: null }
     : { fileName: name.slice(slash + 1), relativePath: name.slice(0, slash) };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why `args` do not fit the function's parameters, or undefined. The agent checks them itself
+ * (its schemas are flat objects of strings), so a bad `call` is an answer, never a 500.
+ */
+function argumentProblem(fn: ClientFunction, args: Record<string, unknown>): string | undefined {
+  const { properties = {}, required = [] } = fn.parameters as {
+    properties?: Record<string, { type: string }>;
+    required?: string[];
+  };
+  for (const name of required) if (!(name in args)) return `'${name}' is required`;
+  for (const [name, value] of Object.entries(args)) {
+    if (!Object.hasOwn(properties, name)) return `'${name}' is not one of its parameters`;
+    if (typeof value !== properties[name]!.type)
+      return `'${name}' must be a ${properties[name]!.type}`;
+  }
+  return undefined;
+}
+
+/**
+ * `use secret <KEY>`: the text to say, or the step pauses (in `require`) demanding the key. With
+ * `andFail`, it throws once the value is there, an error quoting it (a handler's other mistake).
+ */
+async function useSecret(key: string, andFail: boolean, ctx: HandlerContext): Promise<string> {
+  if (!SECRET_KEY.test(key)) return `'${key}' is not a valid secret key.`;
+  const wanted = Object.hasOwn(REFERENCE_SECRETS, key)
+    ? key // declared: the core takes the name and description from the declaration
+    : { key, name: key, description: `The secret ${key}, asked for by "use secret ${key}".` };
+  const value = (await ctx.secrets.require(wanted))[key]!;
+  // On purpose, the mistake a handler makes: the value in a log line. The server's one logger
+  // must mask it; the secret scenarios grep the log (and the data dir) for it.
+  ctx.log.info(`use secret ${key}: the value is ${value}`);
+  if (andFail) throw new ReferenceAgentFailure(`using ${key}, whose value is ${value}`);
+  return `Secret ${key} is available (${[...value].length} characters).`;
+}
+
+/** `call <function> <json>`: the text to say, or the step pauses (in `call`) for the result. */
+async function callFunction(name: string, argsText: string, ctx: HandlerContext): Promise<string> {
+  const fn = REFERENCE_CLIENT_FUNCTIONS.find((f) => f.name === name);
+  if (!fn) return `${name} is not a function this agent declares.`;
+  if (!ctx.functions.available(name))
+    return `This task did not opt in to ${name}, so the client cannot be asked to run it.`;
+  let args: unknown;
+  try {
+    args = argsText.trim() === '' ? {} : JSON.parse(argsText);
+  } catch {
+    return `Cannot call ${name}: the arguments are not valid JSON.`;
+  }
+  if (!isObject(args)) return `Cannot call ${name}: the arguments must be a JSON object.`;
+  const problem = argumentProblem(fn, args);
+  if (problem) return `Cannot call ${name}: ${problem}.`;
+  try {
+    const output = await ctx.functions.call(name, args);
+    return `${name} returned ${JSON.stringify(output) ?? 'nothing'}.`;
+  } catch (error) {
+    if (!(error instanceof FunctionCallError)) throw error;
+    if (error.reason === 'refused') return `The user refused to run ${name}.`;
+    // The core's message quotes the client's error after this prefix; the agent says it its way.
+    const prefix = `${name} failed on the client: `;
+    const text = error.message.startsWith(prefix)
+      ? error.message.slice(prefix.length)
+      : error.message;
+    return `${name} failed on the client: ${text}`;
+  }
 }
 
 /** In the message of every error the reference agent throws: a server must never send it on. */
@@ -58,6 +172,8 @@ export function createReferenceAgent(): AgentDefinition {
       description: 'The deterministic agent of the Agent Protocol conformance fixture.',
       protocol: 1,
     },
+    secrets: REFERENCE_SECRETS,
+    clientFunctions: REFERENCE_CLIENT_FUNCTIONS,
     configOptions: {
       greeting: {
         type: 'string',
@@ -118,6 +234,16 @@ export function createReferenceAgent(): AgentDefinition {
         if (WHOAMI.test(text)) {
           const you = `You are ${ctx.principal.id}.`;
           return { name: 'whoami', output: say(you, ctx.config), additional_output };
+        }
+        const secret = USE_SECRET.exec(text);
+        if (secret) {
+          const said = await useSecret(secret[1]!, secret[2] !== undefined, ctx);
+          return { name: 'use_secret', output: say(said, ctx.config), additional_output };
+        }
+        const call = CALL.exec(text);
+        if (call) {
+          const said = await callFunction(call[1]!, call[2] ?? '', ctx);
+          return { name: 'call_function', output: say(said, ctx.config), additional_output };
         }
         if (FAIL.test(text)) throw new ReferenceAgentFailure('step');
         const echo = text === '' ? 'You said nothing.' : `You said: ${text}`;

@@ -1,5 +1,5 @@
 import type { CaseRequest, ConformanceCase, Expected } from './case.js';
-import { check, leakProblems } from './check.js';
+import { check, encodedForms, leakProblems } from './check.js';
 import { send, type Observed } from './send.js';
 import { bindVars, substitute, type Vars } from './vars.js';
 
@@ -31,7 +31,7 @@ export interface RunCaseOptions {
   vars?: Vars;
   /**
    * Strings no response may contain, in its body or any header: the credentials of an auth case.
-   * Checked on every exchange, setup included.
+   * Checked on every exchange, setup included, with the case's own `secrets` (in every encoding).
    */
   secrets?: readonly string[];
 }
@@ -60,7 +60,7 @@ export async function runCase(
   options: RunCaseOptions = {},
 ): Promise<CaseOutcome> {
   const vars: Vars = { ...options.vars };
-  const secrets = options.secrets ?? [];
+  const secrets = [...(options.secrets ?? []), ...(testCase.secrets ?? []).flatMap(encodedForms)];
   const exchanges: Exchange[] = [];
   const outcome = (): CaseOutcome => ({
     name: testCase.name,

@@ -108,7 +108,11 @@ export function runConformance(
     for (const scenario of scenarios) {
       test(scenario.name)(
         scenario.name,
-        () => withServer(start, scenario.run, { auth: scenario.auth }),
+        () =>
+          withServer(start, scenario.run, {
+            auth: scenario.auth,
+            captureLog: scenario.captureLog,
+          }),
         timeout * 2,
       );
     }

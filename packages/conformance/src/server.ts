@@ -1,7 +1,12 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentDefinition, AgentProtocolLimits, AuthOptions } from '@agent-protocol/core';
+import type {
+  AgentDefinition,
+  AgentProtocolLimits,
+  AuthOptions,
+  Logger,
+} from '@agent-protocol/core';
 import { CONFORMANCE_LIMITS } from './limits.js';
 import { createReferenceAgent } from './reference-agent.js';
 
@@ -25,12 +30,24 @@ export interface StartOptions {
    * to one anonymous principal); set by each auth case group and by the auth scenarios.
    */
   auth?: AuthOptions;
+  /**
+   * Where the server writes its log lines (the core's `Logger`: `info(message)`,
+   * `error(message, error?)`). Absent for most cases; set by the scenarios that read the log: the
+   * secret scenarios grep every line for a stored value. A server in another language forwards
+   * its log lines (stdout, stderr) here.
+   */
+  logger?: Logger;
 }
 
 /** How `withServer` starts its server, beyond what every server gets. */
 export interface WithServerOptions {
   /** Passed to `start` as `auth` (on every restart too). */
   auth?: AuthOptions;
+  /**
+   * Give the server a logger that captures every line (`Harness.log`), across restarts.
+   * @default false (no `logger` in the start options)
+   */
+  captureLog?: boolean;
 }
 
 export interface RunningServer {
@@ -47,8 +64,26 @@ export type StartServer = (options: StartOptions) => Promise<RunningServer>;
 export interface Harness {
   readonly baseUrl: string;
   readonly dataDir: string;
+  /**
+   * Every line the server logged (info and error, an error's detail appended), in order, across
+   * restarts. Empty unless the server was started with `captureLog`.
+   */
+  readonly log: readonly string[];
   /** Stops the server and starts a new one (with a fresh agent) on the same data dir. */
   restart(): Promise<void>;
+}
+
+/** A logger that keeps every line, for the checks that read the log. */
+function capturingLogger(lines: string[]): Logger {
+  return {
+    info: (message) => void lines.push(message),
+    error: (message, error) =>
+      void lines.push(
+        error === undefined
+          ? message
+          : `${message} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+  };
 }
 
 /**
@@ -68,8 +103,16 @@ export async function withServer<T>(
   // No `auth` key at all without auth: a server that forwards the options whole gets exactly what
   // it got before auth existed.
   const auth = options.auth ? { auth: options.auth } : {};
+  const log: string[] = [];
+  const logger = options.captureLog ? { logger: capturingLogger(log) } : {};
   const launch = () =>
-    start({ dataDir, limits: { ...CONFORMANCE_LIMITS }, agent: createReferenceAgent(), ...auth });
+    start({
+      dataDir,
+      limits: { ...CONFORMANCE_LIMITS },
+      agent: createReferenceAgent(),
+      ...auth,
+      ...logger,
+    });
   try {
     server = await launch();
     const harness: Harness = {
@@ -77,6 +120,7 @@ export async function withServer<T>(
         return server!.baseUrl.replace(/\/$/, '');
       },
       dataDir,
+      log,
       async restart() {
         const running = server;
         server = undefined;

@@ -25,6 +25,40 @@ export const stepShape = {
   is_last: { $type: 'boolean' },
 };
 
+/** An RFC 3339 date-time, as `created_at` and `updated_at` are. */
+export const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A SecretKey: exactly its id, key and timestamps. Never a value, nor any other field. */
+export function secretKeyShape(secret_key: string, fields: Record<string, unknown> = {}) {
+  return {
+    $and: [
+      { $keys: ['secret_id', 'secret_key', 'created_at', 'updated_at'] },
+      {
+        secret_id: { $type: 'string' },
+        secret_key,
+        created_at: DATE_TIME,
+        updated_at: DATE_TIME,
+        ...fields,
+      },
+    ],
+  };
+}
+
+/** One entry of a step's `secret_demands`: exactly `key`, `name` and `description`. */
+export function secretDemand(key: string, name: string, description: string) {
+  return { $and: [{ $keys: ['key', 'name', 'description'] }, { key, name, description }] };
+}
+
+/** One entry of a step's `function_calls`: exactly `id`, `name` and `arguments`. */
+export function functionCall(
+  name: string,
+  args: Record<string, unknown>,
+  id: unknown = { $type: 'string' },
+) {
+  const exactly = { $and: [{ $keys: Object.keys(args) }, args] };
+  return { $and: [{ $keys: ['id', 'name', 'arguments'] }, { id, name, arguments: exactly }] };
+}
+
 export function pagination(
   total_items: number,
   total_pages: number,

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   bearerGroup,
+  clientFunctionCases,
   conformanceCases,
   jwtJwksGroup,
   oauth2IntrospectionGroup,
   diffObservations,
   observeConformance,
   observeOutcome,
+  secretCases,
+  secretsBearerGroup,
   startReferenceServer,
   type CaseOutcome,
 } from '../src/index.js';
@@ -30,6 +33,17 @@ describe('observations', () => {
     expect(first.every((o) => o.conforms)).toBe(true);
     expect(JSON.stringify(first)).not.toMatch(/127\.0\.0\.1:\d/);
   }, 60_000);
+
+  it('compare secrets and function calls across runs: ids, call ids and timestamps normalised', async () => {
+    const cases = [...secretCases, ...clientFunctionCases];
+    const first = await observeConformance(startReferenceServer, cases, [secretsBearerGroup]);
+    const second = await observeConformance(startReferenceServer, cases, [secretsBearerGroup]);
+    expect(diffObservations(first, second)).toEqual([]);
+    expect(first.every((o) => o.conforms)).toBe(true);
+    const text = JSON.stringify(first);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+    expect(text).toContain('"created_at":"<time>"');
+  }, 120_000);
 
   it('report each differing exchange, and cases only one side ran', () => {
     const outcome = (name: string, status: number): CaseOutcome => ({

@@ -1,5 +1,6 @@
 import {
   ANONYMOUS,
+  FunctionCallError,
   type Artifact,
   type CreateArtifactInput,
   type HandlerContext,
@@ -7,7 +8,7 @@ import {
   type StepResult,
 } from '@agent-protocol/core';
 import { describe, expect, it } from 'vitest';
-import { createReferenceAgent, LEAK_MARKER } from '../src/index.js';
+import { createReferenceAgent, LEAK_MARKER, REFERENCE_SECRETS } from '../src/index.js';
 
 const defaults = { greeting: 'Hello', verbosity: 'normal', delay_ms: 0 };
 
@@ -123,5 +124,206 @@ describe('reference agent', () => {
       { step_index: 2, in_flight: 2 },
       { step_index: 1, in_flight: 1 },
     ]);
+  });
+});
+
+/** Thrown by the fake context where the core would pause the step. */
+class Paused extends Error {}
+
+/**
+ * Runs one step with a context that holds `stored` secrets and answers function calls with
+ * `outcome` (what the client sent back), recording what the agent asked for and logged.
+ */
+async function pausing(
+  input: string,
+  options: {
+    stored?: Record<string, string>;
+    optedIn?: string[];
+    outcome?: (name: string) => unknown;
+  } = {},
+) {
+  const demanded: unknown[] = [];
+  const calls: [string, unknown][] = [];
+  const logged: string[] = [];
+  const ctx = {
+    principal: ANONYMOUS,
+    config: defaults,
+    log: { info: (m: string) => logged.push(m), error: () => undefined },
+    secrets: {
+      get: async (key: string) => options.stored?.[key],
+      require: async (...keys: (string | { key: string })[]) => {
+        const wanted = keys.map((k) => (typeof k === 'string' ? k : k.key));
+        const missing = wanted.filter((k) => options.stored?.[k] === undefined);
+        if (missing.length > 0) {
+          demanded.push(...keys);
+          throw new Paused();
+        }
+        return Object.fromEntries(wanted.map((k) => [k, options.stored![k]!]));
+      },
+    },
+    functions: {
+      available: (name: string) => (options.optedIn ?? []).includes(name),
+      call: async (name: string, args: unknown) => {
+        calls.push([name, args]);
+        if (!options.outcome) throw new Paused();
+        return options.outcome(name);
+      },
+    },
+  } as unknown as HandlerContext;
+  const agent = createReferenceAgent();
+  const task = { task_id: 't', artifacts: [] };
+  const step = {
+    task_id: 't',
+    step_id: 's',
+    status: 'running' as const,
+    artifacts: [],
+    is_last: false,
+  };
+  let result: StepResult | undefined;
+  let paused = false;
+  try {
+    result = (await agent.onStep({
+      task,
+      step,
+      input,
+      additional_input: undefined,
+      ctx,
+    })) as StepResult;
+  } catch (error) {
+    if (!(error instanceof Paused)) throw error;
+    paused = true;
+  }
+  return { result, paused, demanded, calls, logged };
+}
+
+describe('reference agent: secrets', () => {
+  it('declares REFERENCE_API_KEY and demands it by key, so the core uses the declaration', async () => {
+    expect(createReferenceAgent().secrets).toEqual(REFERENCE_SECRETS);
+    const run = await pausing('use secret REFERENCE_API_KEY');
+    expect(run).toMatchObject({ paused: true, demanded: ['REFERENCE_API_KEY'] });
+  });
+
+  it('demands an undeclared key with a name and description of its own', async () => {
+    const run = await pausing('Use Secret my.key-1');
+    expect(run.demanded).toEqual([
+      {
+        key: 'my.key-1',
+        name: 'my.key-1',
+        description: 'The secret my.key-1, asked for by "use secret my.key-1".',
+      },
+    ]);
+  });
+
+  it('says a stored secret is available with its length in code points, and logs the value', async () => {
+    const run = await pausing('use secret K', { stored: { K: 'a🔑b' } });
+    expect(run.result).toMatchObject({
+      name: 'use_secret',
+      output: 'Hello. Secret K is available (3 characters).',
+    });
+    expect(run.result!.output).not.toContain('a🔑b');
+    expect(run.logged).toEqual(['use secret K: the value is a🔑b']);
+  });
+
+  it('does not take "constructor" for a declared key', async () => {
+    const run = await pausing('use secret constructor');
+    expect(run.demanded).toEqual([
+      expect.objectContaining({ key: 'constructor', name: 'constructor' }),
+    ]);
+  });
+
+  it('answers a key no secret can have, without demanding it', async () => {
+    const run = await pausing('use secret 9lives');
+    expect(run).toMatchObject({ paused: false, demanded: [] });
+    expect(run.result!.output).toBe("Hello. '9lives' is not a valid secret key.");
+  });
+
+  it('throws on "use secret K and fail" once the value is there, quoting it (for the log checks)', async () => {
+    await expect(pausing('use secret K and fail', { stored: { K: 'v4lue' } })).rejects.toThrow(
+      /v4lue.*REFERENCE-AGENT-INTERNAL-DETAIL/,
+    );
+    expect((await pausing('use secret K and fail')).demanded).toEqual([
+      expect.objectContaining({ key: 'K' }),
+    ]);
+  });
+});
+
+describe('reference agent: client functions', () => {
+  const email = 'call send_email {"to": "a@b.c", "subject": "hi"}';
+
+  it('declares send_email and get_time', () => {
+    expect(createReferenceAgent().clientFunctions?.map((f) => f.name)).toEqual([
+      'send_email',
+      'get_time',
+    ]);
+  });
+
+  it('calls an opted-in function with the parsed arguments ({} when none)', async () => {
+    const run = await pausing(email, { optedIn: ['send_email'] });
+    expect(run).toMatchObject({
+      paused: true,
+      calls: [['send_email', { to: 'a@b.c', subject: 'hi' }]],
+    });
+    expect((await pausing('CALL get_time', { optedIn: ['get_time'] })).calls).toEqual([
+      ['get_time', {}],
+    ]);
+  });
+
+  it('says what the function returned, as JSON', async () => {
+    const run = await pausing(email, { optedIn: ['send_email'], outcome: () => ({ id: 1 }) });
+    expect(run.result).toMatchObject({
+      name: 'call_function',
+      output: 'Hello. send_email returned {"id":1}.',
+    });
+  });
+
+  it('says the user refused, or the client failed with its error', async () => {
+    const refused = await pausing(email, {
+      optedIn: ['send_email'],
+      outcome: (name) => {
+        throw new FunctionCallError(name, 'refused', 'The user refused.');
+      },
+    });
+    expect(refused.result!.output).toBe('Hello. The user refused to run send_email.');
+    const failed = await pausing(email, {
+      optedIn: ['send_email'],
+      outcome: (name) => {
+        throw new FunctionCallError(name, 'error', `${name} failed on the client: SMTP down`);
+      },
+    });
+    expect(failed.result!.output).toBe('Hello. send_email failed on the client: SMTP down');
+  });
+
+  it.each([
+    [email, [], 'This task did not opt in to send_email, so the client cannot be asked to run it.'],
+    ['call nope {}', ['send_email'], 'nope is not a function this agent declares.'],
+    [
+      'call send_email {to:',
+      ['send_email'],
+      'Cannot call send_email: the arguments are not valid JSON.',
+    ],
+    [
+      'call send_email 42',
+      ['send_email'],
+      'Cannot call send_email: the arguments must be a JSON object.',
+    ],
+    [
+      'call send_email {"to": "x"}',
+      ['send_email'],
+      "Cannot call send_email: 'subject' is required.",
+    ],
+    [
+      'call send_email {"to": "x", "subject": 1}',
+      ['send_email'],
+      "Cannot call send_email: 'subject' must be a string.",
+    ],
+    [
+      'call get_time {"tz": "UTC"}',
+      ['get_time'],
+      "Cannot call get_time: 'tz' is not one of its parameters.",
+    ],
+  ])('%s (opted in: %j) → no call: %s', async (input, optedIn, output) => {
+    const run = await pausing(input, { optedIn });
+    expect(run.calls).toEqual([]);
+    expect(run.result!.output).toBe(`Hello. ${output}`);
   });
 });

@@ -45,7 +45,7 @@ export {
   type IssueLocation,
   type ValidationIssue,
 } from './errors.js';
-export { fromIncomingMessage, writeNodeResponse } from './http/node.js';
+export { fromIncomingMessage, pathUnder, writeNodeResponse } from './http/node.js';
 export { errorResponse, jsonResponse } from './http/responses.js';
 export type { CoreRequest, CoreResponse } from './http/types.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';

@@ -78,6 +78,8 @@ export interface AgentProtocol {
   handle(request: CoreRequest): Promise<CoreResponse>;
   /** The service underneath, for embedding the protocol's operations without HTTP. */
   readonly service: AgentService;
+  /** The protocol's own logger: what an adapter logs goes through it, so secrets stay masked. */
+  readonly logger: Logger;
   close(): Promise<void>;
 }
 
@@ -238,6 +240,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
 
   return {
     service,
+    logger,
     async handle(request) {
       const started = performance.now();
       let response: CoreResponse;

@@ -337,12 +337,16 @@ export class AgentService {
           const values: Record<string, string> = {};
           const missing: SecretDemand[] = [];
           for (const entry of keys) {
+            const known =
+              typeof entry === 'string' && Object.hasOwn(declared, entry)
+                ? declared[entry]
+                : undefined;
             const demand: SecretDemand =
               typeof entry === 'string'
                 ? {
                     key: entry,
-                    name: declared[entry]?.name ?? entry,
-                    description: declared[entry]?.description ?? `The secret ${entry}.`,
+                    name: known?.name ?? entry,
+                    description: known?.description ?? `The secret ${entry}.`,
                   }
                 : entry;
             const value = await this.secrets.read(principal, demand.key);

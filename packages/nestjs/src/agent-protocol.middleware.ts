@@ -1,9 +1,4 @@
-import {
-  fromIncomingMessage,
-  silentLogger,
-  writeNodeResponse,
-  type Logger,
-} from '@agent-protocol/core';
+import { fromIncomingMessage, pathUnder, writeNodeResponse } from '@agent-protocol/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AgentProtocolException } from './agent-protocol.exception.js';
 import type { AgentProtocol } from './agent-protocol.provider.js';
@@ -17,24 +12,19 @@ type Middleware = (
 /**
  * Hands every request under `<mountPath>/ap/` to the core and writes back its answer; passes
  * everything else on. `mountPath` is `''` or starts with `/` and has no trailing `/`. A failure
- * to write the answer goes to `logger` and, as the core's error, to Nest's exception layer.
+ * to write the answer goes to the protocol's logger and, as the core's error, to Nest's exception
+ * layer.
  */
-export function agentProtocolMiddleware(
-  protocol: AgentProtocol,
-  mountPath: string,
-  logger: Logger = silentLogger,
-): Middleware {
-  const namespace = `${mountPath}/ap/`;
+export function agentProtocolMiddleware(protocol: AgentProtocol, mountPath: string): Middleware {
   return (req, res, next) => {
-    const url = req.url ?? '/';
-    const end = url.indexOf('?');
-    const path = end === -1 ? url : url.slice(0, end);
-    if (!path.startsWith(namespace)) return next();
+    const path = pathUnder(req.url ?? '/', mountPath);
+    if (!path?.startsWith('/ap/')) return next();
     protocol
-      .handle(fromIncomingMessage(req, path.slice(mountPath.length), req.body))
+      .handle(fromIncomingMessage(req, path, req.body))
       .then((response) => writeNodeResponse(res, response))
       .catch((error: unknown) => {
-        logger.error(`${req.method} ${path} failed while writing the response`, error);
+        // The protocol's own logger masks secret values, as every log line must.
+        protocol.logger.error(`${req.method} ${path} failed while writing the response`, error);
         next(new AgentProtocolException(error));
       });
   };

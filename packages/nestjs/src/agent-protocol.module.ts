@@ -55,7 +55,7 @@ export class AgentProtocolModule
       .filter(Boolean)
       .map((segment) => `/${segment}`)
       .join('');
-    app.use(agentProtocolMiddleware(this.protocol, mountPath, this.options.logger));
+    app.use(agentProtocolMiddleware(this.protocol, mountPath));
     const firstParser = stack.findIndex((layer) => BODY_PARSERS.has(layer.handle?.name ?? ''));
     if (firstParser !== -1) stack.splice(firstParser, 0, stack.pop()!);
   }

@@ -215,10 +215,10 @@ describe('AgentProtocolModule', () => {
     const logged: string[] = [];
     const logger = { info() {}, error: (message: string) => logged.push(message) };
     const moduleRef = await Test.createTestingModule({
-      imports: [AgentProtocolModule.forRoot({ agent: echo, dataDir, logger })],
+      imports: [AgentProtocolModule.forRoot({ agent: echo, dataDir })],
     })
       .overrideProvider(AgentProtocol)
-      .useValue({ handle: async () => unwritable, close: async () => {} })
+      .useValue({ handle: async () => unwritable, close: async () => {}, logger })
       .compile();
     app = moduleRef.createNestApplication({ logger: false });
     const { url } = await listen(app);

@@ -3,6 +3,7 @@ import {
   createAgentProtocol,
   errorResponse,
   fromIncomingMessage,
+  pathUnder,
   writeNodeResponse,
   type AgentProtocol,
   type AgentProtocolOptions,
@@ -33,17 +34,15 @@ export function createRequestListener(
   const protocol = 'protocol' in options ? options.protocol : createAgentProtocol(options);
   const basePath = (options.basePath ?? '').replace(/\/$/, '');
   const listener = ((req, res) => {
-    const url = req.url ?? '/';
-    const end = url.indexOf('?');
-    const fullPath = end === -1 ? url : url.slice(0, end);
-    const inside = fullPath === basePath || fullPath.startsWith(`${basePath}/`);
-    const answer = inside
-      ? protocol.handle(fromIncomingMessage(req, fullPath.slice(basePath.length) || '/'))
-      : Promise.resolve(
-          errorResponse(
-            new AgentProtocolError('not_found', `No operation at ${req.method} ${fullPath}.`),
-          ),
-        );
+    const path = pathUnder(req.url ?? '/', basePath);
+    const answer =
+      path === undefined
+        ? Promise.resolve(
+            errorResponse(
+              new AgentProtocolError('not_found', `No operation at ${req.method} ${req.url}.`),
+            ),
+          )
+        : protocol.handle(fromIncomingMessage(req, path));
     void answer.then((response) => writeNodeResponse(res, response)).catch(() => res.destroy());
   }) as AgentRequestListener;
   listener.protocol = protocol;

@@ -102,7 +102,10 @@ export function publicInfo(auth: Record<string, unknown>): Expected {
   };
 }
 
-/** The info a caller with valid credentials gets: the whole agent, and the auth option too. */
+/**
+ * The info a caller with valid credentials gets: the whole agent (its secrets and client
+ * functions included), and the auth option too.
+ */
 export function fullInfo(auth: Record<string, unknown>): Expected {
   const scheme = (auth.schemes as string[])[0]!;
   const agentOptions = ['greeting', 'verbosity', 'delay_ms'];
@@ -113,6 +116,9 @@ export function fullInfo(auth: Record<string, unknown>): Expected {
       version: '1.0.0',
       description: { $type: 'string' },
       auth,
+      // What the agent declares for secrets and client functions: only in the full view.
+      secrets: { REFERENCE_API_KEY: { name: 'Reference API key' } },
+      client_functions: [{ name: 'send_email' }, { name: 'get_time' }],
       config_options: {
         $and: [
           { $keys: scheme === 'none' ? agentOptions : ['auth', ...agentOptions] },

@@ -17,11 +17,14 @@ import {
 import { oauth2JwksGroup, oauth2JwtScopesGroup } from './auth-oauth2-jwks.js';
 import { artifactPathCases } from './artifact-paths.js';
 import { artifactCases } from './artifacts.js';
+import { clientFunctionCases } from './client-functions.js';
 import { clientHabitCases } from './client-habits.js';
 import { configOptionCases } from './config-options.js';
 import { httpErrorCases } from './http-errors.js';
 import { infoCases } from './info.js';
 import { paginationCases } from './pagination.js';
+import { secretCases } from './secrets.js';
+import { secretsBearerGroup } from './secrets-isolation.js';
 import { stepCases } from './steps.js';
 import { taskCases } from './tasks.js';
 
@@ -44,11 +47,14 @@ export {
   oauth2JwtScopesGroup,
   artifactCases,
   artifactPathCases,
+  clientFunctionCases,
   clientHabitCases,
   configOptionCases,
   httpErrorCases,
   infoCases,
   paginationCases,
+  secretCases,
+  secretsBearerGroup,
   stepCases,
   taskCases,
 };
@@ -65,11 +71,14 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...agentBehaviourCases,
   ...httpErrorCases,
   ...clientHabitCases,
+  ...secretCases,
+  ...clientFunctionCases,
 ];
 
 /**
  * Every auth case, in groups by the server configuration they need (PROTOCOL.md section 3): each
- * strategy of the core, each group's cases on servers started with its `auth`.
+ * strategy of the core, each group's cases on servers started with its `auth`, and the secrets
+ * of two principals kept apart (section 4).
  */
 export const authCaseGroups: readonly AuthCaseGroup[] = [
   noAuthGroup,
@@ -87,4 +96,5 @@ export const authCaseGroups: readonly AuthCaseGroup[] = [
   oauth2IntrospectionRefusedGroup,
   oauth2IntrospectionDownGroup,
   customGroup,
+  secretsBearerGroup,
 ];

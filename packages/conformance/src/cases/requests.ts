@@ -7,6 +7,8 @@ export const TASKS = `${V1}/tasks`;
 export const TASK = `${TASKS}/{task_id}`;
 export const STEPS = `${TASK}/steps`;
 export const ARTIFACTS = `${TASK}/artifacts`;
+export const SECRETS = `${V1}/secrets`;
+export const SECRET = `${SECRETS}/{secret_id}`;
 
 /** An id no server ever issued: well-formed, so only the lookup can fail. */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -16,6 +18,12 @@ export const get = (path: string, query?: Record<string, string>): CaseRequest =
 
 export const post = (path: string, json?: unknown): CaseRequest =>
   json === undefined ? { method: 'POST', path } : { method: 'POST', path, json };
+
+export const del = (path: string): CaseRequest => ({ method: 'DELETE', path });
+
+/** Stores a secret (addAgentSecret). */
+export const storeSecret = (secret_key: string, secret_value: string): CaseRequest =>
+  post(SECRETS, { secret_key, secret_value });
 
 export const upload = (parts: MultipartPart[], path = ARTIFACTS): CaseRequest => ({
   method: 'POST',
@@ -40,6 +48,11 @@ export function newTask(json: unknown = { input: 'conformance' }, as = 'task_id'
 export function newStep(json: unknown, as?: string, taskVar = 'task_id'): SetupRequest {
   const given = post(`${TASKS}/{${taskVar}}/steps`, json);
   return as ? { given, bind: { [as]: 'step_id' } } : { given };
+}
+
+/** Stores a secret; binds `{secret_id}` (or another name). */
+export function newSecret(key: string, value: string, as = 'secret_id'): SetupRequest {
+  return { given: storeSecret(key, value), bind: { [as]: 'secret_id' } };
 }
 
 /** Uploads a file to `{task_id}`; binds `{artifact_id}` (or another name). */

@@ -1,10 +1,19 @@
+import { clientFunctionScenarios } from './client-functions.js';
 import { concurrencyScenarios } from './concurrency.js';
 import { isolationScenarios } from './isolation.js';
 import { persistenceScenarios } from './persistence.js';
 import type { Scenario } from './scenario.js';
+import { secretScenarios } from './secrets.js';
 import { stepLimitScenario } from './step-limit.js';
 
-export { concurrencyScenarios, isolationScenarios, persistenceScenarios, stepLimitScenario };
+export {
+  clientFunctionScenarios,
+  concurrencyScenarios,
+  isolationScenarios,
+  persistenceScenarios,
+  secretScenarios,
+  stepLimitScenario,
+};
 export { ScenarioFailure, type Scenario } from './scenario.js';
 
 /** The scenarios whose server runs with auth: principals kept apart, steps limited per principal. */
@@ -14,5 +23,7 @@ export const authScenarios: readonly Scenario[] = [...isolationScenarios, stepLi
 export const conformanceScenarios: readonly Scenario[] = [
   ...concurrencyScenarios,
   ...persistenceScenarios,
+  ...secretScenarios,
+  ...clientFunctionScenarios,
   ...authScenarios,
 ];

@@ -13,6 +13,8 @@ export interface Scenario {
   name: string;
   /** The auth the server is started with (on restarts too); none when absent. */
   auth?: AuthOptions;
+  /** Start the server with a logger that captures every line (`harness.log`). @default false */
+  captureLog?: boolean;
   run(harness: Harness): Promise<void>;
 }
 

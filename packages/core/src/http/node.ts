@@ -23,6 +23,17 @@ export function fromIncomingMessage(
   };
 }
 
+/**
+ * The path of a request URL relative to where the agent is mounted (`/agent` → `/ap/v1/...`), or
+ * undefined when the URL lies outside it. `mountPath` is `''` or `/x` without a trailing slash.
+ */
+export function pathUnder(url: string, mountPath: string): string | undefined {
+  const end = url.indexOf('?');
+  const path = end === -1 ? url : url.slice(0, end);
+  if (path !== mountPath && !path.startsWith(`${mountPath}/`)) return undefined;
+  return path.slice(mountPath.length) || '/';
+}
+
 export async function writeNodeResponse(
   res: ServerResponse,
   response: CoreResponse,

@@ -189,7 +189,8 @@ export class SqliteStore implements Store {
       ),
       countSecrets: db.prepare('SELECT COUNT(*) AS n FROM secrets WHERE owner = ?'),
       pageSecrets: db.prepare(
-        'SELECT * FROM secrets WHERE owner = ? ORDER BY created_at, secret_id LIMIT ? OFFSET ?',
+        // rowid grows with each insert (an update keeps it): the order secrets were first stored.
+        'SELECT * FROM secrets WHERE owner = ? ORDER BY rowid LIMIT ? OFFSET ?',
       ),
       deleteSecret: db.prepare('DELETE FROM secrets WHERE owner = ? AND secret_id = ?'),
       allSecrets: db.prepare('SELECT * FROM secrets'),

@@ -1,5 +1,3 @@
-/* global require, process, console, fetch */
-/* eslint-disable @typescript-eslint/no-require-imports -- require() is what this consumer tests */
 // A CommonJS Nest app, as many are: it require()s @agent-protocol/nestjs (an ES module, loaded
 // through Node's require(esm), Node >= 20.19), serves an agent and answers one step.
 const { Module } = require('@nestjs/common');
