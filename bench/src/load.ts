@@ -8,6 +8,8 @@ export interface Scenario {
   /** Paths to cycle through, one per request (a pool of task ids, or a single path). */
   paths: string[];
   body?: string;
+  /** Sent with every request (the auth comparison's `Authorization`). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadOptions {
@@ -43,7 +45,10 @@ export async function measure(
     requests: [
       {
         method: scenario.method,
-        headers: scenario.body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...scenario.headers,
+          ...(scenario.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: scenario.body,
         setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }),
       },

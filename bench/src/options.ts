@@ -1,3 +1,5 @@
+import { COMPARISONS, TRANSFER } from './comparisons.js';
+
 /** Command-line flags of `pnpm bench`. */
 export interface BenchOptions {
   quick: boolean;
@@ -5,36 +7,61 @@ export interface BenchOptions {
   rounds: number;
   /** Seconds of load per measurement. */
   duration: number;
+  /** Seconds of warm-up load before the first round (every server of a comparison at once). */
+  warmUp: number;
   connections: number;
   /** Tasks seeded into the list servers. */
   tasks: number;
   pageSize: number;
   uploadBytes: number;
   uploadRounds: number;
-  /** Write the table into README.md (off for --quick unless --write). */
+  /** Comparison names to run (`--only`), and `upload` for the artifact transfer. */
+  only: string[];
+  /** Write the table into README.md (off for --quick or --only unless --write). */
   write: boolean;
-  /** Run the adapter children with `--cpu-prof` (profiles in bench/.profiles). */
+  /** Run every server child with `--cpu-prof` (profiles in bench/.profiles). */
   profile: boolean;
 }
 
 const MiB = 1024 * 1024;
+const FLAGS = ['--quick', '--write', '--no-write', '--profile', '--only'];
+export const NAMES = [...COMPARISONS.map((c) => c.name), TRANSFER];
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  const known = ['--quick', '--write', '--no-write', '--profile'];
-  for (const flag of flags)
-    if (!known.includes(flag)) throw new Error(`unknown flag ${flag}; known: ${known.join(' ')}`);
+  const flags = new Set<string>();
+  let only: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--only=') ? ['--only', arg.slice(7)] : [arg, undefined];
+    if (!FLAGS.includes(flag!))
+      throw new Error(`unknown argument ${arg}; known: ${FLAGS.join(' ')}`);
+    flags.add(flag!);
+    if (flag !== '--only') continue;
+    const value = inline ?? argv[++i];
+    if (!value || value.startsWith('--'))
+      throw new Error(`--only takes names, comma-separated: ${NAMES.join(',')}`);
+    only = value.split(',').filter(Boolean);
+    for (const name of only)
+      if (!NAMES.includes(name))
+        throw new Error(`--only: unknown ${name}; known: ${NAMES.join(',')}`);
+  }
   const quick = flags.has('--quick');
   return {
     quick,
-    rounds: quick ? 2 : 5,
-    duration: quick ? 1 : 3,
+    // More, shorter rounds rather than fewer long ones: on shared, noisy cores the median of
+    // many paired rounds shrugs off a burst of someone else's load that one long round cannot.
+    // (autocannon stops on whole seconds: a shorter duration still runs one second.)
+    rounds: quick ? 2 : 7,
+    duration: quick ? 1 : 2,
+    warmUp: quick ? 1 : 2,
     connections: 16,
     tasks: quick ? 10_000 : 100_000,
     pageSize: 100,
     uploadBytes: (quick ? 16 : 256) * MiB,
     uploadRounds: quick ? 1 : 7,
-    write: flags.has('--write') || (!quick && !flags.has('--no-write')),
+    only: only ?? NAMES,
+    // A partial run would drop the other tables from the README: only when asked.
+    write: flags.has('--write') || (!quick && !only && !flags.has('--no-write')),
     profile: flags.has('--profile'),
   };
 }

@@ -1,9 +1,12 @@
 /**
- * `node --import tsx src/profile-top.ts <file.cpuprofile> [filter]`: the hottest functions of a
- * profile written by `pnpm bench --profile`, by self time and by inclusive time. `filter` keeps
- * only frames whose script URL contains it (e.g. `packages/core`). Idle time is left out.
+ * `node --import tsx src/profile-top.ts <file.cpuprofile | directory> [filter]`: the hottest
+ * functions of a profile written by `pnpm bench --profile`, by self time and by inclusive time.
+ * Given a child's directory (`.profiles/koa-adapter`), it reads the biggest profile in it: the
+ * main thread's (the small one is tsx's loader thread). `filter` keeps only frames whose script
+ * URL contains it (e.g. `packages/core`). Idle time is left out.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface Node {
   id: number;
@@ -16,8 +19,15 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, filter = ''] = process.argv.slice(2);
-if (!file) throw new Error('usage: profile-top.ts <file.cpuprofile> [url filter]');
+const [arg, filter = ''] = process.argv.slice(2);
+if (!arg) throw new Error('usage: profile-top.ts <file.cpuprofile | directory> [url filter]');
+const file = statSync(arg).isDirectory()
+  ? readdirSync(arg)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(arg, f))
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0]
+  : arg;
+if (!file) throw new Error(`no .cpuprofile in ${arg}`);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

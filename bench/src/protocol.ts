@@ -1,14 +1,27 @@
 /** The IPC messages between the bench (parent) and a server child. */
 
-export type ServerKind = 'adapter' | 'bare';
+/** Every server the bench can run, one file each under `src/servers/`. */
+export const SERVER_KINDS = [
+  'express-adapter',
+  'express-bare',
+  'koa-adapter',
+  'koa-bare',
+  'nest-adapter',
+  'nest-bare',
+  'node-adapter',
+  'node-raw',
+] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
 export type StoreKind = 'memory' | 'sqlite';
 
 export interface ChildConfig {
   server: ServerKind;
-  /** The adapter's store; the bare server always keeps records in memory. */
+  /** The adapter's store; the bare servers always keep records in memory. */
   store: StoreKind;
-  /** Tasks to create before reporting ready. */
+  /** Tasks to create in-process (no HTTP) before reporting ready. */
   seed: number;
+  /** Adapters only: bearer auth (`src/auth.ts`); seeded tasks then belong to its principal. */
+  auth: boolean;
   dataDir: string;
 }
 
@@ -31,5 +44,9 @@ export interface RssSample {
   peak: number;
 }
 
+/** How many seeded task ids a child reports: the pool the get/step scenarios cycle through. */
+export const POOL = 256;
+
 export type ChildMessage =
-  { type: 'ready'; port: number; seedMs: number } | { type: 'reply'; id: number; value: unknown };
+  | { type: 'ready'; port: number; seedMs: number; ids: string[] }
+  | { type: 'reply'; id: number; value: unknown };

@@ -1,22 +1,29 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { COMPARISONS, meetsTarget, targetText } from './comparisons.js';
 import type { Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
+import { OPERATIONS, type Operation } from './scenarios.js';
 import { median, ratios, spread, type Spread } from './stats.js';
 
 const MiB = 1024 * 1024;
 export const TARGETS = {
-  cpuRatio: 1.3,
   lastOverFirst: 1.5,
   uploadRssMiB: 48,
   uploadThroughputRatio: 0.8,
 };
 
-/** One scenario measured on both servers, round by round (index i = round i). */
+/** One operation measured on both sides of a comparison, round by round (index i = round i). */
 export interface PairedRuns {
-  scenario: string;
-  adapter: Measurement[];
-  bare: Measurement[];
+  scenario: Operation;
+  subject: Measurement[];
+  reference: Measurement[];
+}
+
+/** A comparison's rows, by the comparison's name (`COMPARISONS`). */
+export interface ComparisonRuns {
+  name: string;
+  rows: PairedRuns[];
 }
 
 export interface TransferRun {
@@ -35,8 +42,9 @@ export interface TransferRuns {
 
 export interface Results {
   options: BenchOptions;
-  cpu: PairedRuns[];
-  sqlite: { scenario: string; runs: Measurement[] }[];
+  comparisons: ComparisonRuns[];
+  /** The Express adapter with SqliteStore, on the writes (informational). */
+  sqlite: { scenario: Operation; runs: Measurement[] }[];
   transfers: TransferRuns[];
 }
 
@@ -46,12 +54,35 @@ const ratio = (s: Spread) => `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${
 const met = (ok: boolean) => (ok ? 'yes' : '**no**');
 const cpuOf = (runs: Measurement[]) => runs.map((m) => m.cpuPerRequest);
 const rpsOf = (runs: Measurement[]) => runs.map((m) => m.reqPerSec);
+const comparisonOf = (runs: ComparisonRuns) => COMPARISONS.find((c) => c.name === runs.name)!;
+const cpuRatio = (r: PairedRuns) => spread(ratios(cpuOf(r.subject), cpuOf(r.reference)));
 
 /** A markdown table with padded columns, laid out the way Prettier formats it. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The targets at a glance: one row per comparison, the median CPU ratio of every operation. */
+function summary(results: Results): string {
+  return table(
+    ['Comparison', 'Target', ...OPERATIONS, 'Met'],
+    results.comparisons.map((runs) => {
+      const c = comparisonOf(runs);
+      const ratios = OPERATIONS.map((op) => {
+        const row = runs.rows.find((r) => r.scenario === op);
+        return row ? cpuRatio(row).median : undefined;
+      });
+      const measured = ratios.filter((r) => r !== undefined);
+      return [
+        `${c.short}: ${c.subject.label.toLowerCase()} / ${c.reference.label.toLowerCase()}`,
+        `${c.strict ? '<' : '≤'} ${c.target}×`,
+        ...ratios.map((r) => (r === undefined ? '—' : `${r.toFixed(2)}×`)),
+        met(measured.every((r) => meetsTarget(c, r))),
+      ];
+    }),
+  );
 }
 
 export function renderMarkdown(results: Results): string {
@@ -65,59 +96,59 @@ export function renderMarkdown(results: Results): string {
       `medians over rounds, ratios paired within a round (min–max in brackets).`,
   );
 
-  out.push(
-    '',
-    `**CPU per request: Express adapter (MemoryStore) vs bare Express 5** (target: adapter ≤ ${TARGETS.cpuRatio}× bare)`,
-    '',
-  );
-  out.push(
-    table(
-      [
-        'Operation',
-        'Adapter µs/req',
-        'Bare µs/req',
-        'CPU ratio',
-        'Adapter req/s',
-        'Bare req/s',
-        'Met',
-      ],
-      results.cpu.map((r) => {
-        const q = spread(ratios(cpuOf(r.adapter), cpuOf(r.bare)));
-        return [
-          r.scenario,
-          fixed(median(cpuOf(r.adapter))),
-          fixed(median(cpuOf(r.bare))),
-          ratio(q),
-          int(median(rpsOf(r.adapter))),
-          int(median(rpsOf(r.bare))),
-          met(q.median <= TARGETS.cpuRatio),
-        ];
-      }),
-    ),
-  );
+  if (results.comparisons.length) {
+    out.push('', '**Targets: median CPU-per-request ratio of each operation**', '');
+    out.push(summary(results));
+  }
 
-  const first = results.cpu.find((r) => r.scenario === 'list first page');
-  const last = results.cpu.find((r) => r.scenario === 'list last page');
-  if (first && last) {
-    out.push(
-      '',
-      `**Last page vs first page at ${int(o.tasks)} tasks, page_size ${o.pageSize}** (target: adapter ≤ ${TARGETS.lastOverFirst}×)`,
-      '',
-    );
+  for (const runs of results.comparisons) {
+    const c = comparisonOf(runs);
+    const [s, r] = [c.subject.label, c.reference.label];
+    out.push('', `**CPU per request: ${c.title}** (target: ${targetText(c)})`, '');
     out.push(
       table(
-        ['Server', 'First page µs/req', 'Last page µs/req', 'Last / first', 'Met'],
-        (['adapter', 'bare'] as const).map((side) => {
-          const q = spread(ratios(cpuOf(last[side]), cpuOf(first[side])));
+        ['Operation', `${s} µs/req`, `${r} µs/req`, 'CPU ratio', `${s} req/s`, `${r} req/s`, 'Met'],
+        runs.rows.map((row) => {
+          const q = cpuRatio(row);
           return [
-            side === 'adapter' ? 'Adapter' : 'Bare (reference)',
-            fixed(median(cpuOf(first[side]))),
-            fixed(median(cpuOf(last[side]))),
+            row.scenario,
+            fixed(median(cpuOf(row.subject))),
+            fixed(median(cpuOf(row.reference))),
             ratio(q),
-            side === 'adapter' ? met(q.median <= TARGETS.lastOverFirst) : '—',
+            int(median(rpsOf(row.subject))),
+            int(median(rpsOf(row.reference))),
+            met(meetsTarget(c, q.median)),
           ];
         }),
       ),
+    );
+  }
+
+  const lastFirst = results.comparisons.flatMap((runs) => {
+    const c = comparisonOf(runs);
+    const first = runs.rows.find((r) => r.scenario === 'list first page');
+    const last = runs.rows.find((r) => r.scenario === 'list last page');
+    if (!first || !last) return [];
+    return (['subject', 'reference'] as const).map((side) => {
+      const q = spread(ratios(cpuOf(last[side]), cpuOf(first[side])));
+      const subject = side === 'subject';
+      return [
+        `${c.short} ${c[side].label.toLowerCase()}${subject ? '' : ' (reference)'}`,
+        fixed(median(cpuOf(first[side]))),
+        fixed(median(cpuOf(last[side]))),
+        ratio(q),
+        subject ? met(q.median <= TARGETS.lastOverFirst) : '—',
+      ];
+    });
+  });
+  if (lastFirst.length) {
+    out.push(
+      '',
+      `**Last page vs first page at ${int(o.tasks)} tasks, page_size ${o.pageSize}** (target: every adapter ≤ ${TARGETS.lastOverFirst}×)`,
+      '',
+    );
+    out.push(
+      table(['Server', 'First page µs/req', 'Last page µs/req', 'Last / first', 'Met'], lastFirst),
     );
   }
 
@@ -179,15 +210,16 @@ export function renderMarkdown(results: Results): string {
   if (results.sqlite.length) {
     out.push(
       '',
-      '**Adapter with SqliteStore (durable writes, WAL + synchronous=FULL; informational, no target)**',
+      '**Express adapter with SqliteStore (durable writes, WAL + synchronous=FULL; informational, no target)**',
       '',
     );
     out.push(
       table(
         ['Operation', 'µs/req (server CPU)', 'req/s', 'CPU vs MemoryStore adapter'],
         results.sqlite.map((s) => {
-          const mem = results.cpu.find((r) => r.scenario === s.scenario);
-          const memCpu = mem ? median(cpuOf(mem.adapter)) : NaN;
+          const express = results.comparisons.find((c) => c.name === 'express');
+          const mem = express?.rows.find((r) => r.scenario === s.scenario);
+          const memCpu = mem ? median(cpuOf(mem.subject)) : NaN;
           return [
             s.scenario,
             fixed(median(cpuOf(s.runs))),

@@ -1,22 +1,31 @@
 /**
- * `pnpm bench [--quick] [--write|--no-write] [--profile]`: the Express adapter against a bare
- * Express 5 server doing the same work, each in its own child process, measured in one run.
- * Progress goes to stderr; the markdown table to stdout (and into README.md).
+ * `pnpm bench [--quick] [--only <names>] [--write|--no-write] [--profile]`: each adapter against
+ * its bare framework doing the same work (Express, Koa, NestJS, node:http), and bearer auth
+ * against none, each server in its own child process, all measured in one interleaved run.
+ * Progress goes to stderr; the markdown tables to stdout (and into README.md).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COMPARISONS, TRANSFER, type Comparison, type Side } from './comparisons.js';
 import { measure, type LoadOptions, type Scenario } from './load.js';
 import { parseOptions, type BenchOptions } from './options.js';
+import { POOL, type ChildConfig } from './protocol.js';
 import {
   renderMarkdown,
   writeIntoReadme,
-  type PairedRuns,
+  type ComparisonRuns,
   type Results,
   type TransferRuns,
 } from './report.js';
-import { assertSameShapes, createTasks, crudScenarios, listScenarios } from './scenarios.js';
+import {
+  assertSameShapes,
+  createTasks,
+  isListOperation,
+  scenarioFor,
+  type Operation,
+} from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import { download, upload } from './upload.js';
 
@@ -24,133 +33,197 @@ const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const PROFILES = fileURLToPath(new URL('../.profiles', import.meta.url));
 /** Raw measurements of the last run (git-ignored), for a closer look than the table gives. */
 const RAW = fileURLToPath(new URL('../results', import.meta.url));
-const POOL = 256;
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(
+    `[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`,
+  );
 
 type Target = [ServerProcess, Scenario];
+/** One row of one comparison: the same operation on both sides (and SQLite, informational). */
 interface Pair {
-  name: string;
-  adapter: Target;
-  bare: Target;
+  comparison: Comparison;
+  op: Operation;
+  subject: Target;
+  reference: Target;
   sqlite?: Target;
 }
 
-async function cpuPhase(options: BenchOptions, tmp: string, results: Results): Promise<void> {
-  const prof = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
-  const dir = (name: string) => join(tmp, name);
-  log(
-    `starting servers (seeding ${options.tasks.toLocaleString('en-US')} tasks into the list servers)…`,
-  );
-  const [adapter, bare, sqlite, adapterList, bareList] = await Promise.all([
-    ServerProcess.start(
-      'adapter',
-      { server: 'adapter', store: 'memory', seed: 0, dataDir: dir('adapter') },
-      prof,
-    ),
-    ServerProcess.start('bare', { server: 'bare', store: 'memory', seed: 0, dataDir: dir('bare') }),
-    ServerProcess.start('adapter+sqlite', {
-      server: 'adapter',
-      store: 'sqlite',
-      seed: 0,
-      dataDir: dir('sqlite'),
-    }),
-    ServerProcess.start(
-      'adapter list',
-      { server: 'adapter', store: 'memory', seed: options.tasks, dataDir: dir('adapter-list') },
-      prof,
-    ),
-    ServerProcess.start('bare list', {
-      server: 'bare',
-      store: 'memory',
-      seed: options.tasks,
-      dataDir: dir('bare-list'),
-    }),
+/**
+ * Starts a child; with `--profile`, under `--cpu-prof`, its profiles in a directory named after
+ * it (one file per thread: the biggest is the main thread, the others tsx's loader thread).
+ */
+function start(options: BenchOptions, name: string, config: ChildConfig): Promise<ServerProcess> {
+  const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const prof = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, slug)}`] : [];
+  return ServerProcess.start(name, config, prof);
+}
+
+/** The children one comparison needs: crud servers (256 tasks), list servers, SQLite. */
+async function startComparison(options: BenchOptions, tmp: string, c: Comparison) {
+  const crud = c.operations.some((op) => !isListOperation(op));
+  const list = c.operations.some(isListOperation);
+  const child = (
+    side: Side,
+    role: string,
+    seed: number,
+    store: ChildConfig['store'] = 'memory',
+  ) => {
+    const name = `${c.name} ${side.label.toLowerCase()}${role}`;
+    return start(options, name, {
+      server: side.server,
+      store,
+      seed,
+      auth: side.auth ?? false,
+      dataDir: join(tmp, name.replace(/[^a-z0-9]+/gi, '-')),
+    });
+  };
+  const [subject, reference, subjectList, referenceList, sqlite] = await Promise.all([
+    crud ? child(c.subject, '', POOL) : undefined,
+    crud ? child(c.reference, '', POOL) : undefined,
+    list ? child(c.subject, ' list', options.tasks) : undefined,
+    list ? child(c.reference, ' list', options.tasks) : undefined,
+    c.sqlite ? child(c.subject, '+sqlite', POOL, 'sqlite') : undefined,
   ]);
-  const servers = [adapter, bare, sqlite, adapterList, bareList];
+  return { comparison: c, subject, reference, subjectList, referenceList, sqlite };
+}
+
+async function cpuPhase(options: BenchOptions, tmp: string, results: Results): Promise<void> {
+  const comparisons = COMPARISONS.filter((c) => options.only.includes(c.name));
+  if (comparisons.length === 0) return;
+  log(
+    `starting servers for ${comparisons.map((c) => c.name).join(', ')} ` +
+      `(seeding ${options.tasks.toLocaleString('en-US')} tasks into the list servers)…`,
+  );
+  const groups = await Promise.all(comparisons.map((c) => startComparison(options, tmp, c)));
+  const servers = groups.flatMap((s) =>
+    [s.subject, s.reference, s.subjectList, s.referenceList, s.sqlite].filter(
+      (p) => p !== undefined,
+    ),
+  );
   try {
-    log(
-      `seeded in ${adapterList.seedMs.toFixed(0)} ms (adapter) and ${bareList.seedMs.toFixed(0)} ms (bare)`,
-    );
-    await assertSameShapes(adapter.url, bare.url, options.pageSize);
-    const [poolA, poolB, poolS] = await Promise.all(
-      [adapter, bare, sqlite].map((s) => createTasks(s.url, POOL)),
-    );
-    const crudA = crudScenarios(poolA!);
-    const crudB = crudScenarios(poolB!);
-    const crudS = crudScenarios(poolS!);
-    const listA = listScenarios(options.tasks, options.pageSize);
-    const pairs: Pair[] = [
-      ...crudA.map((s, i) => ({
-        name: s.name,
-        adapter: [adapter, s] as Target,
-        bare: [bare, crudB[i]!] as Target,
-        // Durable writes only: a get through SQLite is a read, not what this row is about.
-        ...(s.method === 'POST' ? { sqlite: [sqlite, crudS[i]!] as Target } : {}),
-      })),
-      ...listA.map((s) => ({
-        name: s.name,
-        adapter: [adapterList, s] as Target,
-        bare: [bareList, s] as Target,
-      })),
-    ];
+    for (const s of groups) {
+      if (s.subjectList && s.referenceList)
+        log(
+          `${s.comparison.name}: seeded in ${s.subjectList.seedMs.toFixed(0)} ms (${s.comparison.subject.label}) ` +
+            `and ${s.referenceList.seedMs.toFixed(0)} ms (${s.comparison.reference.label})`,
+        );
+    }
+    // Fairness: every server sending the same headers answers with the same structures.
+    const byHeaders = new Map<
+      string,
+      { headers?: Record<string, string>; servers: ServerProcess[] }
+    >();
+    for (const s of groups) {
+      const key = JSON.stringify(s.comparison.headers ?? {});
+      const group = byHeaders.get(key) ?? { headers: s.comparison.headers, servers: [] };
+      group.servers.push(...[s.subject, s.reference].filter((p) => p !== undefined));
+      byHeaders.set(key, group);
+    }
+    for (const { headers, servers: group } of byHeaders.values())
+      if (group.length > 1) await assertSameShapes(group, options.pageSize, headers);
+
+    const pairs: Pair[] = groups.flatMap((s) => {
+      const c = s.comparison;
+      return c.operations.map((op) => {
+        const list = isListOperation(op);
+        const target = (server: ServerProcess | undefined): Target => [
+          server!,
+          scenarioFor(op, {
+            pool: server!.ids,
+            tasks: options.tasks,
+            pageSize: options.pageSize,
+            ...(c.headers ? { headers: c.headers } : {}),
+          }),
+        ];
+        return {
+          comparison: c,
+          op,
+          subject: target(list ? s.subjectList : s.subject),
+          reference: target(list ? s.referenceList : s.reference),
+          // Durable writes only: a read through SQLite is not what that row is about.
+          ...(s.sqlite && !list && op !== 'get task' ? { sqlite: target(s.sqlite) } : {}),
+        };
+      });
+    });
 
     const load: LoadOptions = { connections: options.connections, duration: options.duration };
-    log('warming up…');
-    for (const pair of pairs) {
-      for (const [server, scenario] of [pair.adapter, pair.bare, pair.sqlite].filter(
-        (t) => t !== undefined,
-      )) {
-        await measure(server, scenario, { ...load, duration: 1 });
-      }
+    const measurements = pairs.reduce((n, p) => n + (p.sqlite ? 3 : 2), 0);
+    log(
+      `warming up, then ${options.rounds} rounds × ${measurements} measurements × ${options.duration} s ` +
+        `(about ${Math.ceil((measurements * options.rounds * (options.duration + 0.1)) / 60)} min)…`,
+    );
+    // Warm-up is not measured, so a comparison's servers and operations warm up all at once:
+    // every one of them gets its code paths optimised before any round, in a fraction of the time.
+    for (const c of comparisons) {
+      const targets = pairs
+        .filter((p) => p.comparison === c)
+        .flatMap((p) => [p.subject, p.reference, p.sqlite].filter((t) => t !== undefined));
+      await Promise.all(
+        targets.map(([server, scenario]) =>
+          measure(server, scenario, { ...load, duration: options.warmUp }),
+        ),
+      );
     }
 
-    const paired = new Map<string, PairedRuns>(
-      pairs.map((p) => [p.name, { scenario: p.name, adapter: [], bare: [] }]),
+    const runs = new Map<Comparison, ComparisonRuns>(
+      comparisons.map((c) => [
+        c,
+        {
+          name: c.name,
+          rows: c.operations.map((op) => ({ scenario: op, subject: [], reference: [] })),
+        },
+      ]),
     );
-    const durable = new Map<string, Results['sqlite'][number]>();
     for (let round = 0; round < options.rounds; round++) {
       // Alternate which server goes first, so drift in the machine's load hits both alike.
       const order =
-        round % 2 === 0 ? (['adapter', 'bare'] as const) : (['bare', 'adapter'] as const);
+        round % 2 === 0 ? (['subject', 'reference'] as const) : (['reference', 'subject'] as const);
       for (const pair of pairs) {
-        const runs = paired.get(pair.name)!;
-        for (const side of order)
-          runs[side].push(await measure(pair[side][0], pair[side][1], load));
+        const row = runs.get(pair.comparison)!.rows.find((r) => r.scenario === pair.op)!;
+        for (const side of order) row[side].push(await measure(pair[side][0], pair[side][1], load));
         if (pair.sqlite) {
-          const entry = durable.get(pair.name) ?? { scenario: pair.name, runs: [] };
+          const entry = results.sqlite.find((e) => e.scenario === pair.op) ?? {
+            scenario: pair.op,
+            runs: [],
+          };
+          if (entry.runs.length === 0) results.sqlite.push(entry);
           entry.runs.push(await measure(pair.sqlite[0], pair.sqlite[1], load));
-          durable.set(pair.name, entry);
         }
-        const a = runs.adapter.at(-1)!;
-        const b = runs.bare.at(-1)!;
+        const a = row.subject.at(-1)!;
+        const b = row.reference.at(-1)!;
+        const { subject, reference } = pair.comparison;
         log(
-          `round ${round + 1}/${options.rounds} ${pair.name.padEnd(16)} adapter ${a.cpuPerRequest.toFixed(1)} µs/req ` +
-            `${a.reqPerSec.toFixed(0)} req/s | bare ${b.cpuPerRequest.toFixed(1)} µs/req ${b.reqPerSec.toFixed(0)} req/s` +
+          `round ${round + 1}/${options.rounds} ${`${pair.comparison.name}: ${pair.op}`.padEnd(24)} ` +
+            `${subject.label} ${a.cpuPerRequest.toFixed(1)} µs/req ${a.reqPerSec.toFixed(0)} req/s | ` +
+            `${reference.label} ${b.cpuPerRequest.toFixed(1)} µs/req ${b.reqPerSec.toFixed(0)} req/s` +
             ` | ratio ${(a.cpuPerRequest / b.cpuPerRequest).toFixed(2)}`,
         );
       }
     }
-    results.cpu = [...paired.values()];
-    results.sqlite = [...durable.values()];
+    results.comparisons = [...runs.values()];
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
 }
 
 async function transferPhase(options: BenchOptions, tmp: string, results: Results): Promise<void> {
+  if (!options.only.includes(TRANSFER)) return;
   const adapterDir = join(tmp, 'upload-adapter');
   const bareDir = join(tmp, 'upload-bare');
   const [adapter, bare] = await Promise.all([
     ServerProcess.start('adapter upload', {
-      server: 'adapter',
+      server: 'express-adapter',
       store: 'sqlite',
       seed: 0,
+      auth: false,
       dataDir: adapterDir,
     }),
     ServerProcess.start('bare upload', {
-      server: 'bare',
+      server: 'express-bare',
       store: 'memory',
       seed: 0,
+      auth: false,
       dataDir: bareDir,
     }),
   ]);
@@ -208,7 +281,7 @@ async function transferPhase(options: BenchOptions, tmp: string, results: Result
 const options = parseOptions(process.argv.slice(2));
 const tmp = await mkdtemp(join(tmpdir(), 'ap-bench-'));
 try {
-  const results: Results = { options, cpu: [], sqlite: [], transfers: [] };
+  const results: Results = { options, comparisons: [], sqlite: [], transfers: [] };
   await cpuPhase(options, tmp, results);
   await transferPhase(options, tmp, results);
   await mkdir(RAW, { recursive: true });
@@ -222,7 +295,7 @@ try {
     await writeIntoReadme(README, markdown);
     log(`results written into ${README}`);
   } else {
-    log('README.md left as it is (--quick without --write, or --no-write)');
+    log('README.md left as it is (--quick or --only without --write, or --no-write)');
   }
 } finally {
   await rm(tmp, { recursive: true, force: true });

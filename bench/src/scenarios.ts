@@ -7,42 +7,68 @@ export const TASK_BODY = JSON.stringify({
 });
 export const STEP_BODY = JSON.stringify({ input: 'y' });
 
-/** Create, get and step: the CPU comparison. Get and step cycle through a pool of tasks. */
-export function crudScenarios(pool: string[]): Scenario[] {
-  return [
-    { name: 'create task', method: 'POST', paths: [TASKS], body: TASK_BODY },
-    { name: 'get task', method: 'GET', paths: pool.map((id) => `${TASKS}/${id}`) },
-    {
-      name: 'execute step',
-      method: 'POST',
-      paths: pool.map((id) => `${TASKS}/${id}/steps`),
-      body: STEP_BODY,
-    },
-  ];
+/** The operations a comparison can measure, in the order the tables list them. */
+export const OPERATIONS = [
+  'create task',
+  'get task',
+  'execute step',
+  'list first page',
+  'list last page',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** Whether an operation reads the big seeded list (and so runs on the list servers). */
+export const isListOperation = (op: Operation) => op.startsWith('list ');
+
+export interface ScenarioContext {
+  /** Task ids to cycle through (get and step). */
+  pool: string[];
+  /** Tasks seeded into the list servers. */
+  tasks: number;
+  pageSize: number;
+  headers?: Record<string, string>;
 }
 
-/** The first and the last page of a seeded task list. */
-export function listScenarios(tasks: number, pageSize: number): Scenario[] {
-  const last = Math.ceil(tasks / pageSize);
-  return [
-    {
-      name: 'list first page',
-      method: 'GET',
-      paths: [`${TASKS}?current_page=1&page_size=${pageSize}`],
-    },
-    {
-      name: 'list last page',
-      method: 'GET',
-      paths: [`${TASKS}?current_page=${last}&page_size=${pageSize}`],
-    },
-  ];
+/**
+ * One operation as autocannon fires it. Get and step cycle through a pool of tasks; the list
+ * operations read the first and the last page of the seeded list.
+ */
+export function scenarioFor(op: Operation, c: ScenarioContext): Scenario {
+  const base = { name: op, ...(c.headers ? { headers: c.headers } : {}) };
+  switch (op) {
+    case 'create task':
+      return { ...base, method: 'POST', paths: [TASKS], body: TASK_BODY };
+    case 'get task':
+      return { ...base, method: 'GET', paths: c.pool.map((id) => `${TASKS}/${id}`) };
+    case 'execute step':
+      return {
+        ...base,
+        method: 'POST',
+        paths: c.pool.map((id) => `${TASKS}/${id}/steps`),
+        body: STEP_BODY,
+      };
+    case 'list first page':
+    case 'list last page': {
+      const page = op === 'list first page' ? 1 : Math.ceil(c.tasks / c.pageSize);
+      return {
+        ...base,
+        method: 'GET',
+        paths: [`${TASKS}?current_page=${page}&page_size=${c.pageSize}`],
+      };
+    }
+  }
 }
 
-async function call(url: string, method: string, body?: string): Promise<unknown> {
+async function call(
+  url: string,
+  method: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   const res = await fetch(url, {
     method,
     body,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
   });
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
@@ -74,28 +100,41 @@ function shape(value: unknown): unknown {
 }
 
 /**
- * Fairness check before measuring: both servers must answer every scenario with responses of
- * the same structure (same fields, same JSON types), so they do the same serialisation work.
+ * Fairness check before measuring: both servers must answer every operation with a 2xx of the
+ * same structure (same fields, same JSON types), so they do the same serialisation work.
  */
 export async function assertSameShapes(
-  adapterUrl: string,
-  bareUrl: string,
+  servers: { name: string; url: string }[],
   pageSize: number,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   const run = async (base: string) => {
-    const task = (await call(`${base}${TASKS}`, 'POST', TASK_BODY)) as { task_id: string };
+    const task = (await call(`${base}${TASKS}`, 'POST', TASK_BODY, headers)) as {
+      task_id: string;
+    };
     return {
       task,
-      get: await call(`${base}${TASKS}/${task.task_id}`, 'GET'),
-      step: await call(`${base}${TASKS}/${task.task_id}/steps`, 'POST', STEP_BODY),
-      list: await call(`${base}${TASKS}?current_page=1&page_size=${pageSize}`, 'GET'),
+      get: await call(`${base}${TASKS}/${task.task_id}`, 'GET', undefined, headers),
+      step: await call(`${base}${TASKS}/${task.task_id}/steps`, 'POST', STEP_BODY, headers),
+      list: await call(
+        `${base}${TASKS}?current_page=1&page_size=${pageSize}`,
+        'GET',
+        undefined,
+        headers,
+      ),
     };
   };
-  const [a, b] = await Promise.all([run(adapterUrl), run(bareUrl)]);
-  for (const key of Object.keys(a) as (keyof typeof a)[]) {
-    const sa = JSON.stringify(shape(a[key]));
-    const sb = JSON.stringify(shape(b[key]));
-    if (sa !== sb)
-      throw new Error(`responses differ in structure for ${key}:\n adapter ${sa}\n bare    ${sb}`);
+  const answers = await Promise.all(servers.map((s) => run(s.url)));
+  const [first, ...rest] = answers;
+  for (const [i, other] of rest.entries()) {
+    for (const key of Object.keys(first!) as (keyof typeof first)[]) {
+      const sa = JSON.stringify(shape(first![key]));
+      const sb = JSON.stringify(shape(other[key]));
+      if (sa !== sb) {
+        throw new Error(
+          `responses differ in structure for ${key}:\n ${servers[0]!.name} ${sa}\n ${servers[i + 1]!.name} ${sb}`,
+        );
+      }
+    }
   }
 }

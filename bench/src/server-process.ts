@@ -3,6 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { ChildConfig, ChildMessage, Command, CpuSample, RssSample } from './protocol.js';
 
 const CHILD = fileURLToPath(new URL('./servers/child.ts', import.meta.url));
+/** The bench's own directory, where `--import tsx` resolves, whatever directory the run started in. */
+const BENCH = fileURLToPath(new URL('..', import.meta.url));
+/** The bench's tsconfig (legacy decorators for Nest), named explicitly for tsx. */
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 
 /** A server running in its own child process, seen from the bench. */
 export class ServerProcess {
@@ -17,6 +21,8 @@ export class ServerProcess {
     private readonly child: ChildProcess,
     readonly port: number,
     readonly seedMs: number,
+    /** The first seeded task ids (up to `POOL`), for the get and step scenarios. */
+    readonly ids: string[],
   ) {
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'reply') return;
@@ -39,6 +45,8 @@ export class ServerProcess {
     const child = fork(CHILD, [JSON.stringify(config)], {
       execArgv: ['--import', 'tsx', '--expose-gc', ...extraNodeArgs],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      cwd: BENCH,
+      env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG },
     });
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) =>
@@ -47,7 +55,7 @@ export class ServerProcess {
       child.once('message', (message: ChildMessage) => {
         if (message.type !== 'ready') return reject(new Error(`${name}: unexpected first message`));
         child.off('exit', onExit);
-        resolve(new ServerProcess(name, child, message.port, message.seedMs));
+        resolve(new ServerProcess(name, child, message.port, message.seedMs, message.ids));
       });
     });
   }

@@ -1,41 +1,52 @@
 /**
- * A server child process: starts one server on 127.0.0.1:0, reports its port, then answers the
- * bench's IPC requests for its own CPU time and RSS. Run as `child.ts <json ChildConfig>`.
+ * A server child process: builds one server (`servers/index.ts`), seeds it, starts it on
+ * 127.0.0.1:0, reports its port and the first seeded task ids, then answers the bench's IPC
+ * requests for its own CPU time and RSS. Run as `child.ts <json ChildConfig>`.
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { ChildConfig, ChildMessage, Request, RssSample } from '../protocol.js';
-import { createAdapterServer } from './adapter.js';
-import { createBareServer } from './bare.js';
+import {
+  POOL,
+  type ChildConfig,
+  type ChildMessage,
+  type Request,
+  type RssSample,
+} from '../protocol.js';
+import { SERVERS } from './index.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
 const send = (message: ChildMessage) => process.send?.(message);
 mkdirSync(config.dataDir, { recursive: true });
 
+// RSS is sampled only once the bench asks for it (transfers): an idle child must not wake up
+// 50 times a second while other children are being measured on the same cores.
 let baseline = process.memoryUsage.rss();
 let peak = baseline;
+let sampler: NodeJS.Timeout | undefined;
 const sample = () => {
   const rss = process.memoryUsage.rss();
   if (rss > peak) peak = rss;
 };
-setInterval(sample, 20).unref();
 
-const server =
-  config.server === 'adapter'
-    ? createAdapterServer({ store: config.store, dataDir: config.dataDir })
-    : createBareServer({ uploadDir: config.dataDir });
+const server = await (await SERVERS[config.server]())(config);
 
 const seedStarted = performance.now();
-await server.seed(config.seed);
+const ids = await server.seed(config.seed);
 const seedMs = performance.now() - seedStarted;
 globalThis.gc?.();
 
-const http = server.app.listen(0, '127.0.0.1', () => {
-  send({ type: 'ready', port: (http.address() as AddressInfo).port, seedMs });
+const http = server.server;
+http.listen(0, '127.0.0.1', () => {
+  send({
+    type: 'ready',
+    port: (http.address() as AddressInfo).port,
+    seedMs,
+    ids: ids.slice(0, POOL),
+  });
 });
 
 process.on('message', (message: Request) => {
-  sample();
+  if (sampler) sample();
   let value: unknown;
   switch (message.command) {
     case 'cpu': {
@@ -47,6 +58,7 @@ process.on('message', (message: Request) => {
       globalThis.gc?.();
       baseline = process.memoryUsage.rss();
       peak = baseline;
+      sampler ??= setInterval(sample, 20).unref();
       value = { baseline, peak } satisfies RssSample;
       break;
     case 'rss-peak':

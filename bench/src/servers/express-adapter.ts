@@ -1,38 +1,18 @@
-import { ANONYMOUS, MemoryStore, SqliteStore } from '@agent-protocol/core';
 import { agentRouter } from '@agent-protocol/express';
-import express, { type Express } from 'express';
-import { echoAgent } from '../agent.js';
-
-export interface AdapterServer {
-  app: Express;
-  /** Creates `count` tasks through the protocol's own service (no HTTP). */
-  seed(count: number): Promise<void>;
-  close(): Promise<void>;
-}
+import express from 'express';
+import { createServer } from 'node:http';
+import type { ChildConfig } from '../protocol.js';
+import { adapterOptions, seedThroughService } from './adapter-options.js';
+import type { BenchServer } from './types.js';
 
 /** The Express adapter as an application would mount it: `app.use(agentRouter(...))`. */
-export function createAdapterServer(options: {
-  store: 'memory' | 'sqlite';
-  dataDir: string;
-}): AdapterServer {
-  const router = agentRouter({
-    agent: echoAgent,
-    dataDir: options.dataDir,
-    store:
-      options.store === 'memory'
-        ? new MemoryStore()
-        : new SqliteStore({ dataDir: options.dataDir }),
-    limits: { maxUploadBytes: 512 * 1024 * 1024 },
-  });
+export function createExpressAdapter(config: ChildConfig): BenchServer {
+  const router = agentRouter(adapterOptions(config));
   const app = express();
   app.use(router);
   return {
-    app,
-    async seed(count) {
-      for (let i = 0; i < count; i++) {
-        await router.protocol.service.createTask(ANONYMOUS, { input: `seeded task ${i}` });
-      }
-    },
+    server: createServer(app),
+    seed: (count) => seedThroughService(router.protocol, config, count),
     close: () => router.protocol.close(),
   };
 }

@@ -11,8 +11,9 @@ const ROUTE = '/ap/{*rest}';
 
 export interface KoaAdapterOptions {
   /**
-   * Path prefix the agent is served under (`/agent` serves `/agent/ap/v1/...`). Routers nested
-   * with `parent.use('/outer', router.routes())` add their prefix too.
+   * Path prefix the agent is served under (`/agent` serves `/agent/ap/v1/...`); parameters such
+   * as `/t/:tenant` work. Routers nested with `parent.use('/outer', router.routes())` add their
+   * prefix too.
    * @default ''
    */
   prefix?: string;
@@ -56,9 +57,15 @@ export function agentRouter(
 ): AgentRouter {
   const protocol = 'protocol' in options ? options.protocol : createAgentProtocol(options);
   const router = new Router(options.prefix ? { prefix: options.prefix } : {}) as AgentRouter;
-  // ctx.routerPath is the full matched pattern, outer prefixes included: strip it to our path.
-  const strip = (ctx: Context) =>
-    ctx.path.slice((ctx.routerPath ?? ROUTE).length - ROUTE.length) || '/';
+  // ctx.routerPath is the full matched pattern, outer prefixes included. Each of its segments
+  // before ours matches one path segment (`/t/:tenant` too), so our path starts after as many.
+  const strip = (ctx: Context) => {
+    const prefixSegments = (ctx.routerPath ?? ROUTE).split('/').length - ROUTE.split('/').length;
+    return `/${ctx.path
+      .split('/')
+      .slice(1 + prefixSegments)
+      .join('/')}`;
+  };
   router.all(ROUTE, agentMiddleware(protocol, strip));
   router.protocol = protocol;
   return router;

@@ -76,3 +76,19 @@ it('works behind a body parser that already read the JSON', async () => {
   expect(created.status).toBe(200);
   expect(((await created.json()) as { input: string }).input).toBe('parsed upstream');
 });
+
+it('serves under a prefix with a parameter', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'koa-adapter-'));
+  const agent = agentRouter({ agent: referenceAgent, dataDir, prefix: '/t/:tenant' });
+  const outer = new Router();
+  outer.use('/orgs/:org', agent.routes());
+  const base = await serve(
+    new Koa().use(agent.routes()).use(outer.routes()),
+    () => agent.protocol.close(),
+    dataDir,
+  );
+  const created = await post(`${base}/t/acme/ap/v1/agent/tasks`, { input: 'x' });
+  expect(created.status).toBe(200);
+  const { task_id } = (await created.json()) as { task_id: string };
+  expect((await fetch(`${base}/orgs/o1/t/acme/ap/v1/agent/tasks/${task_id}`)).status).toBe(200);
+});

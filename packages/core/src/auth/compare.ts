@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+// One-shot hashing: no Hash object per request (this runs on every authenticated call).
+const digest = (value: string) => hash('sha256', value, 'buffer');
 
 /**
  * Static secrets (API keys, bearer tokens, passwords) looked up in constant time: every entry is
