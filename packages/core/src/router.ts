@@ -22,7 +22,8 @@ interface CompiledPath {
 /** Routes every path of the spec; unknown paths are 404 and known paths with other methods 405. */
 export class Router {
   private readonly exact = new Map<string, CompiledPath>();
-  private readonly templated: CompiledPath[] = [];
+  /** Templated paths by their number of segments: a request is tried only against its own count. */
+  private readonly templated = new Map<number, CompiledPath[]>();
 
   constructor(document: SpecDocument) {
     for (const [template, item] of Object.entries(document.paths)) {
@@ -49,13 +50,18 @@ export class Router {
         });
       }
       if (paramNames.length === 0) this.exact.set(template, compiled);
-      else this.templated.push(compiled);
+      else {
+        const segments = template.split('/').length;
+        this.templated.set(segments, [...(this.templated.get(segments) ?? []), compiled]);
+      }
     }
   }
 
   /** Every route, for compiling validators up front. */
   routes(): Route[] {
-    return [...this.exact.values(), ...this.templated].flatMap((c) => [...c.byMethod.values()]);
+    return [...this.exact.values(), ...[...this.templated.values()].flat()].flatMap((c) => [
+      ...c.byMethod.values(),
+    ]);
   }
 
   /** Finds the operation for a request, or throws the 404/405 the client should get. */
@@ -65,7 +71,7 @@ export class Router {
     const exact = this.exact.get(path);
     if (exact) found = { compiled: exact, values: [] };
     else {
-      for (const compiled of this.templated) {
+      for (const compiled of this.templated.get(path.split('/').length) ?? []) {
         const m = compiled.regex.exec(path);
         if (m) {
           found = { compiled, values: m.slice(1) };
@@ -99,6 +105,7 @@ export class Router {
 }
 
 function safeDecode(value: string): string {
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {

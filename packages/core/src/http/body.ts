@@ -18,19 +18,39 @@ function tooLarge(limit: number): AgentProtocolError {
   );
 }
 
-async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > limit) {
-      stream.resume(); // drain the rest so the connection can answer
-      throw tooLarge(limit);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+/** Collects a body up to `limit` bytes; beyond it, drains the rest (so the 413 can be read). */
+function readLimited(stream: Readable, limit: number): Promise<Buffer> {
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > limit) {
+        cleanup();
+        stream.resume();
+        reject(tooLarge(limit));
+      } else chunks.push(buffer);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(
+        new AgentProtocolError(
+          'bad_request',
+          `The request body could not be read: ${error.message}.`,
+        ),
+      );
+    };
+    const cleanup = () => {
+      stream.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    stream.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 /**
