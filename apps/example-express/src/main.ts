@@ -1,7 +1,7 @@
 import { agentRouter } from '@agent-protocol/express';
 import { serveDocs } from 'docs';
 import express from 'express';
-import { closeHttpServer, runExample } from 'example-shared';
+import { closeServer, runExample } from 'example-shared';
 import type { AddressInfo } from 'node:net';
 
 await runExample('express', async (options, { port, host }) => {
@@ -14,7 +14,7 @@ await runExample('express', async (options, { port, host }) => {
   return {
     port: (server.address() as AddressInfo).port,
     async close() {
-      await closeHttpServer(server);
+      await closeServer(server);
       await router.protocol.close();
     },
   };

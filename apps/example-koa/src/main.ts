@@ -1,6 +1,6 @@
 import { agentRouter } from '@agent-protocol/koa';
 import Koa from 'koa';
-import { closeHttpServer, runExample } from 'example-shared';
+import { closeServer, runExample } from 'example-shared';
 import type { AddressInfo } from 'node:net';
 
 await runExample('koa', async (options, { port, host }) => {
@@ -11,7 +11,7 @@ await runExample('koa', async (options, { port, host }) => {
   return {
     port: (server.address() as AddressInfo).port,
     async close() {
-      await closeHttpServer(server);
+      await closeServer(server);
       await router.protocol.close();
     },
   };

@@ -1,4 +1,5 @@
-export { closeHttpServer } from './close.js';
+// The one server-closing helper, from the fixture, shared by the example apps too.
+export { closeServer } from '@agent-protocol/conformance';
 export { readConfig, type ExampleConfig } from './config.js';
 export { checkExampleAuth, checkExampleContract, ContractFailure } from './contract.js';
 export { startExampleProcess, type ExampleProcess } from './process.js';

@@ -82,3 +82,4 @@ export type {
   MultipartPart,
   SetupRequest,
 } from './case.js';
+export { closeServer } from './close-server.js';

@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAgentProtocol, fromIncomingMessage, writeNodeResponse } from '@agent-protocol/core';
+import {
+  createAgentProtocol,
+  fromIncomingMessage,
+  pathUnder,
+  writeNodeResponse,
+} from '@agent-protocol/core';
+import { closeServer } from './close-server.js';
 import type { StartServer } from './server.js';
 
 /**
@@ -11,9 +17,8 @@ export const startReferenceServer: StartServer = async (options) => {
   // Every option, whole: what the fixture adds later (like `auth`) reaches the core unpicked.
   const protocol = createAgentProtocol({ ...options });
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
     void protocol
-      .handle(fromIncomingMessage(req, path))
+      .handle(fromIncomingMessage(req, pathUnder(req.url ?? '/', '')!))
       .then((response) => writeNodeResponse(res, response))
       .catch(() => res.destroy());
   });
@@ -23,14 +28,7 @@ export const startReferenceServer: StartServer = async (options) => {
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       // Requests in flight finish (a second at most) before the store closes under them.
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), 1000);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
       await protocol.close();
     },
   };

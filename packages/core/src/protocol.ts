@@ -177,12 +177,13 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       ),
     listAgentTaskArtifacts: async (c) =>
       json(200, await service.listArtifacts(c.principal, id(c.params, 'task_id'), page(c.params))),
-    uploadAgentTaskArtifacts: async (c) => {
-      const taskId = id(c.params, 'task_id');
-      await service.taskOr404(c.principal, taskId);
-      const upload = await receiveUpload(c.request, files, limits.maxUploadBytes);
-      return json(200, await service.addUpload(c.principal, taskId, upload));
-    },
+    uploadAgentTaskArtifacts: async (c) =>
+      json(
+        200,
+        await service.addUpload(c.principal, id(c.params, 'task_id'), () =>
+          receiveUpload(c.request, files, limits.maxUploadBytes),
+        ),
+      ),
     listAgentSecretKeys: async (c) => {
       const { secret_keys, total } = await secrets.list(c.principal, page(c.params));
       return json(200, { secret_keys, pagination: pagination(total, page(c.params)) });

@@ -145,9 +145,14 @@ export class AgentService {
   async executeStep(principal: Principal, taskId: string, body: RequestBody): Promise<Step> {
     const task = await this.taskOr404(principal, taskId);
     const taskConfig = resolveConfig(this.agent.configOptions, task.additional_input, 'task');
-    // Checked now, so a bad option is a 422 before anything is queued or recorded.
-    resolveConfig(this.agent.configOptions, body.additional_input, 'step', taskConfig);
-    return this.queue.run(taskId, () => this.runStep(principal, task, body, taskConfig));
+    // Resolved now, so a bad option is a 422 before anything is queued or recorded.
+    const config = resolveConfig(
+      this.agent.configOptions,
+      body.additional_input,
+      'step',
+      taskConfig,
+    );
+    return this.queue.run(taskId, () => this.runStep(principal, task, body, taskConfig, config));
   }
 
   private async runStep(
@@ -155,6 +160,7 @@ export class AgentService {
     task: TaskRecord,
     body: RequestBody,
     taskConfig: Record<string, unknown>,
+    stepConfig: Record<string, unknown>,
   ): Promise<Step> {
     // Resume the work a previous step paused, when the client answers it (function results) or
     // simply continues (an empty input); any other input starts new work and drops the pause.
@@ -166,12 +172,9 @@ export class AgentService {
       ? paused.work
       : { input: body.input ?? null, additional_input: body.additional_input };
     // The resumed work runs with the options it was started with.
-    const config = resolveConfig(
-      this.agent.configOptions,
-      work.additional_input,
-      'step',
-      taskConfig,
-    );
+    const config = resume
+      ? resolveConfig(this.agent.configOptions, work.additional_input, 'step', taskConfig)
+      : stepConfig;
 
     const step: StepRecord = {
       step_id: randomUUID(),
@@ -267,14 +270,18 @@ export class AgentService {
     return { artifacts: items.map(toArtifact), pagination: pagination(total, page) };
   }
 
-  /** Records an uploaded file already streamed to `tempPath`. */
+  /**
+   * Adds an uploaded artifact: the task is looked up first, so nothing is received for a task the
+   * caller cannot see; then `receive` streams the body to a temporary file, recorded here.
+   */
   async addUpload(
     principal: Principal,
     taskId: string,
-    upload: { tempPath: string; fileName: string; relativePath: string | null },
+    receive: () => Promise<{ tempPath: string; fileName: string; relativePath: string | null }>,
   ): Promise<Artifact> {
+    await this.taskOr404(principal, taskId);
+    const upload = await receive();
     try {
-      await this.taskOr404(principal, taskId);
       assertArtifactLocation(upload.fileName, upload.relativePath);
     } catch (error) {
       await this.files.discard(upload.tempPath);

@@ -1,3 +1,4 @@
+import { closeServer } from '@agent-protocol/conformance';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,10 +21,6 @@ export async function listen(app: INestApplication): Promise<Listening> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    async close() {
-      const force = setTimeout(() => server.closeAllConnections(), 1000);
-      await app.close();
-      clearTimeout(force);
-    },
+    close: () => closeServer(server, () => app.close()),
   };
 }

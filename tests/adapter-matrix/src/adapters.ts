@@ -1,4 +1,4 @@
-import type { StartServer } from '@agent-protocol/conformance';
+import { closeServer, type StartServer } from '@agent-protocol/conformance';
 import { agentRouter as expressRouter } from '@agent-protocol/express';
 import { agentRouter as koaRouter } from '@agent-protocol/koa';
 import { AgentProtocolModule } from '@agent-protocol/nestjs';
@@ -9,7 +9,7 @@ import express from 'express';
 import Koa from 'koa';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
-import { closeServer, urlOf } from './listen.js';
+import { urlOf } from './listen.js';
 
 // Each start function hands every option on whole (agent, data dir, limits, auth, ...): the
 // fixture decides the server's configuration, never the adapter's test.

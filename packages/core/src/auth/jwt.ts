@@ -34,13 +34,16 @@ function reason(error: unknown): string {
 }
 
 export function createJwtVerifier(options: JwtVerification): JwtVerifier {
-  let key: Uint8Array | JWTVerifyGetKey;
+  // One key source for both: a shared secret is a key function that always answers the same.
+  let key: JWTVerifyGetKey;
   let algorithms = options.algorithms;
+  const remote = options.jwksUrl !== undefined;
   if (options.jwksUrl) {
     key = createRemoteJWKSet(new URL(options.jwksUrl));
     algorithms ??= ['RS256', 'ES256'];
   } else if (options.secret) {
-    key = new TextEncoder().encode(options.secret);
+    const secret = new TextEncoder().encode(options.secret);
+    key = async () => secret;
     algorithms ??= ['HS256'];
   } else {
     throw new Error('JWT verification needs a `secret` or a `jwksUrl`.');
@@ -54,13 +57,10 @@ export function createJwtVerifier(options: JwtVerification): JwtVerifier {
   return {
     async verify(token) {
       try {
-        const { payload } =
-          typeof key === 'function'
-            ? await jwtVerify(token, key, verifyOptions)
-            : await jwtVerify(token, key, verifyOptions);
+        const { payload } = await jwtVerify(token, key, verifyOptions);
         return payload;
       } catch (error) {
-        if (typeof key === 'function' && keysUnavailable(error)) {
+        if (remote && keysUnavailable(error)) {
           throw new JwksUnavailable('the JWKS could not be fetched', { cause: error });
         }
         throw new JwtRejected(reason(error), { cause: error });
