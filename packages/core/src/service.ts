@@ -180,7 +180,7 @@ export class AgentService {
       step_id: randomUUID(),
       task_id: task.task_id,
       name: null,
-      status: 'created',
+      status: 'running',
       input: body.input ?? null,
       additional_input: body.additional_input,
       output: null,
@@ -189,9 +189,6 @@ export class AgentService {
       extensions: answers.length > 0 ? { function_results: answers } : undefined,
       created_at: new Date().toISOString(),
     };
-    await this.store.insertStep(step);
-    step.status = 'running';
-    await this.store.updateStep(step);
 
     const created: ArtifactRecord[] = [];
     const state = new RunState(resume ? calls.map((c) => ({ ...c })) : []);
@@ -222,12 +219,15 @@ export class AgentService {
         step.name = result.name ?? null;
         step.additional_output = result.additional_output ?? null;
       }
-      await this.store.completeStep(step, created);
     } catch (error) {
-      await this.store.deleteStep(task.task_id, step.step_id);
       await this.discardFiles(created);
       throw handlerFailure(error, 'step');
     }
+    // One write, once the step is done: nothing of it was acknowledged before.
+    await this.store.insertStep(step, created).catch(async (error: unknown) => {
+      await this.discardFiles(created);
+      throw error;
+    });
     return toStep(step, created);
   }
 
@@ -258,9 +258,8 @@ export class AgentService {
   async listSteps(principal: Principal, taskId: string, page: PageRequest) {
     await this.taskOr404(principal, taskId);
     const { items, total } = await this.store.listSteps(taskId, page);
-    const steps = await Promise.all(
-      items.map(async (s) => toStep(s, await this.store.artifactsOfStep(s.step_id))),
-    );
+    const artifacts = await this.store.artifactsOfSteps(items.map((s) => s.step_id));
+    const steps = items.map((s) => toStep(s, artifacts.get(s.step_id) ?? []));
     return { steps, pagination: pagination(total, page) };
   }
 

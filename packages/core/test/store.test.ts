@@ -69,12 +69,10 @@ describe.each(stores)('%s store', (_name, make) => {
     await store.close();
   });
 
-  it('completes a step and its artifacts together, and deletes a failed step without a gap', async () => {
+  it('records a step and its artifacts together, in order, without gaps', async () => {
     const store = await make();
     await store.insertTask(task('t'));
-    const s1 = step('t', 's1');
-    await store.insertStep(s1);
-    await store.completeStep({ ...s1, status: 'completed', output: 'done' }, [
+    await store.insertStep({ ...step('t', 's1'), status: 'completed', output: 'done' }, [
       {
         artifact_id: 'a1',
         task_id: 't',
@@ -86,18 +84,16 @@ describe.each(stores)('%s store', (_name, make) => {
         created_at: new Date().toISOString(),
       },
     ]);
-    await store.insertStep(step('t', 's2'));
-    await store.deleteStep('t', 's2');
-    await store.insertStep(step('t', 's3'));
+    await store.insertStep(step('t', 's2', 'completed'));
     const steps = await store.listSteps('t', { page: 1, size: 10 });
     expect(steps.items.map((s) => [s.step_id, s.status])).toEqual([
       ['s1', 'completed'],
-      ['s3', 'created'],
+      ['s2', 'completed'],
     ]);
     expect(steps.total).toBe(2);
     expect((await store.getStep('t', 's1'))?.output).toBe('done');
     expect((await store.artifactsOfStep('s1')).map((a) => a.artifact_id)).toEqual(['a1']);
-    expect((await store.lastStep('t'))?.step_id).toBe('s3');
+    expect((await store.lastStep('t'))?.step_id).toBe('s2');
     await store.close();
   });
 });
@@ -119,6 +115,46 @@ describe('sqlite store', () => {
     await after.close();
   });
 
+  it('commits concurrent writes together, rolls back a failing one alone, and resolves only once committed', async () => {
+    const dataDir = await tempDir();
+    const store = new SqliteStore({ dataDir });
+    await store.insertTask(task('t'));
+    // Issued in one turn of the event loop: one transaction, one savepoint each.
+    const writes = [
+      store.insertTask(task('a')),
+      store.insertTask(task('t')), // duplicate primary key: fails alone
+      store.insertStep(step('t', 's1', 'completed')),
+      store.insertTask(task('b')),
+    ];
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    // Another connection sees every acknowledged write: it is committed, not merely queued.
+    const reader = new Database(join(dataDir, 'agent.db'), { readonly: true });
+    const ids = reader.prepare('SELECT task_id FROM tasks ORDER BY ord').all() as {
+      task_id: string;
+    }[];
+    expect(ids.map((r) => r.task_id)).toEqual(['t', 'a', 'b']);
+    expect(reader.prepare('SELECT step_id FROM steps').all()).toEqual([{ step_id: 's1' }]);
+    reader.close();
+    await store.close();
+  });
+
+  it('commits writes still queued when it closes', async () => {
+    const dataDir = await tempDir();
+    const store = new SqliteStore({ dataDir });
+    const write = store.insertTask(task('late'));
+    await store.close();
+    await write;
+    const reopened = new SqliteStore({ dataDir });
+    expect((await reopened.getTask('alice', 'late'))?.task_id).toBe('late');
+    await reopened.close();
+  });
+
   it('serves any page with an index seek, never a table scan', async () => {
     const dataDir = await tempDir();
     const store = new SqliteStore({ dataDir });
@@ -133,10 +169,13 @@ describe('sqlite store', () => {
       "SELECT COALESCE(MAX(ord), 0) FROM tasks WHERE owner = 'a'",
       "SELECT * FROM steps WHERE task_id = 't' AND ord > 50 ORDER BY ord LIMIT 10",
       "SELECT * FROM artifacts WHERE task_id = 't' AND ord > 50 ORDER BY ord LIMIT 10",
+      // The artifacts of a page of steps: one lookup per step id, by index.
+      'SELECT * FROM artifacts WHERE step_id IN (SELECT value FROM json_each(\'["a","b"]\')) ORDER BY step_id, ord',
     ]) {
       const detail = plan(sql);
       expect(detail).toMatch(/SEARCH .* USING (COVERING )?INDEX/);
-      expect(detail).not.toMatch(/SCAN/);
+      // Only the list of ids handed in may be scanned, never a table.
+      expect(detail).not.toMatch(/SCAN (tasks|steps|artifacts)\b/);
     }
     db.close();
   });
@@ -167,6 +206,36 @@ describe.each(stores)('%s store, artifacts of a page of tasks', (_name, make) =>
       ['t1', ['a1', 'a3']],
       ['t2', []],
       ['t3', ['a2']],
+    ]);
+    await store.close();
+  });
+});
+
+describe.each(stores)('%s store, artifacts of a page of steps', (_name, make) => {
+  it('reads them in one call, each under its step, in creation order', async () => {
+    const store = await make();
+    await store.insertTask(task('t'));
+    const artifact = (id: string, stepId: string) => ({
+      artifact_id: id,
+      task_id: 't',
+      step_id: stepId,
+      agent_created: true,
+      file_name: `${id}.txt`,
+      relative_path: null,
+      size: 1,
+      created_at: new Date().toISOString(),
+    });
+    await store.insertStep(step('t', 's1', 'completed'), [
+      artifact('a1', 's1'),
+      artifact('a2', 's1'),
+    ]);
+    await store.insertStep(step('t', 's2', 'completed'));
+    await store.insertStep(step('t', 's3', 'completed'), [artifact('a3', 's3')]);
+    const byStep = await store.artifactsOfSteps(['s1', 's2', 's3']);
+    expect([...byStep.entries()].map(([s, list]) => [s, list.map((a) => a.artifact_id)])).toEqual([
+      ['s1', ['a1', 'a2']],
+      ['s2', []],
+      ['s3', ['a3']],
     ]);
     await store.close();
   });

@@ -40,29 +40,11 @@ export class MemoryStore implements Store {
     return slice(this.tasksByOwner.get(owner) ?? [], page);
   }
 
-  async insertStep(step: StepRecord): Promise<void> {
+  async insertStep(step: StepRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
     const list = this.steps.get(step.task_id) ?? [];
     list.push({ ...step });
     this.steps.set(step.task_id, list);
-  }
-
-  async updateStep(step: StepRecord): Promise<void> {
-    const list = this.steps.get(step.task_id) ?? [];
-    const i = list.findLastIndex((s) => s.step_id === step.step_id);
-    if (i >= 0) list[i] = { ...step };
-  }
-
-  async completeStep(step: StepRecord, artifacts: ArtifactRecord[]): Promise<void> {
-    await this.updateStep(step);
     for (const artifact of artifacts) await this.insertArtifact(artifact);
-  }
-
-  async deleteStep(taskId: string, stepId: string): Promise<void> {
-    const list = this.steps.get(taskId) ?? [];
-    this.steps.set(
-      taskId,
-      list.filter((s) => s.step_id !== stepId),
-    );
   }
 
   async getStep(taskId: string, stepId: string): Promise<StepRecord | undefined> {
@@ -106,6 +88,10 @@ export class MemoryStore implements Store {
 
   async artifactsOfStep(stepId: string): Promise<ArtifactRecord[]> {
     return [...(this.artifactsByStep.get(stepId) ?? [])];
+  }
+
+  async artifactsOfSteps(stepIds: string[]): Promise<Map<string, ArtifactRecord[]>> {
+    return new Map(stepIds.map((id) => [id, [...(this.artifactsByStep.get(id) ?? [])]]));
   }
 
   async getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined> {

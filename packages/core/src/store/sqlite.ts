@@ -11,6 +11,7 @@ import type {
   TaskRecord,
 } from './types.js';
 import { pageOffset } from './types.js';
+import { GroupCommit } from './group-commit.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Existing data
@@ -127,11 +128,13 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded default store: SQLite through better-sqlite3, in WAL mode with
- * `synchronous = FULL`, so a write is on disk before the call returns.
+ * `synchronous = FULL`, so a write is on disk before its promise resolves. Writes made during the
+ * same turn of the event loop share one transaction (and one fsync): see `GroupCommit`.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly commits: GroupCommit;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -140,6 +143,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
+    this.commits = new GroupCommit(this.db);
     const db = this.db;
     this.stmts = {
       insertTask: db.prepare(
@@ -152,9 +156,6 @@ export class SqliteStore implements Store {
       insertStep: db.prepare(
         `INSERT INTO steps (step_id, task_id, ord, status, body, created_at)
          VALUES (@step_id, @task_id, (SELECT COALESCE(MAX(ord), 0) + 1 FROM steps WHERE task_id = @task_id), @status, @body, @created_at)`,
-      ),
-      updateStep: db.prepare(
-        'UPDATE steps SET status = @status, body = @body WHERE step_id = @step_id',
       ),
       deleteStep: db.prepare('DELETE FROM steps WHERE task_id = ? AND step_id = ?'),
       getStep: db.prepare('SELECT * FROM steps WHERE task_id = ? AND step_id = ?'),
@@ -181,6 +182,9 @@ export class SqliteStore implements Store {
         'SELECT * FROM artifacts WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY task_id, ord',
       ),
       artifactsOfStep: db.prepare('SELECT * FROM artifacts WHERE step_id = ? ORDER BY ord'),
+      artifactsOfSteps: db.prepare(
+        'SELECT * FROM artifacts WHERE step_id IN (SELECT value FROM json_each(?)) ORDER BY step_id, ord',
+      ),
       getSecret: db.prepare('SELECT * FROM secrets WHERE owner = ? AND secret_key = ?'),
       putSecret: db.prepare(
         `INSERT INTO secrets (secret_id, owner, secret_key, sealed, created_at, updated_at)
@@ -227,15 +231,16 @@ export class SqliteStore implements Store {
       additional_input: task.additional_input,
       client_functions: task.client_functions,
     };
-    this.db.transaction(() => {
-      this.stmts.insertTask.run({
-        task_id: task.task_id,
-        owner: task.owner,
-        body: JSON.stringify(body),
-        created_at: task.created_at,
-      });
+    const row = {
+      task_id: task.task_id,
+      owner: task.owner,
+      body: JSON.stringify(body),
+      created_at: task.created_at,
+    };
+    await this.commits.write(() => {
+      this.stmts.insertTask.run(row);
       for (const artifact of artifacts) this.runInsertArtifact(artifact);
-    })();
+    });
   }
 
   async getTask(owner: string, taskId: string): Promise<TaskRecord | undefined> {
@@ -247,33 +252,18 @@ export class SqliteStore implements Store {
     return this.page(this.stmts.countTasks, this.stmts.pageTasks, owner, page, taskFromRow);
   }
 
-  async insertStep(step: StepRecord): Promise<void> {
-    this.stmts.insertStep.run({
+  async insertStep(step: StepRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
+    const row = {
       step_id: step.step_id,
       task_id: step.task_id,
       status: step.status,
       body: stepBody(step),
       created_at: step.created_at,
-    });
-  }
-
-  async updateStep(step: StepRecord): Promise<void> {
-    this.stmts.updateStep.run({ step_id: step.step_id, status: step.status, body: stepBody(step) });
-  }
-
-  async completeStep(step: StepRecord, artifacts: ArtifactRecord[]): Promise<void> {
-    this.db.transaction(() => {
+    };
+    await this.commits.write(() => {
+      this.stmts.insertStep.run(row);
       for (const artifact of artifacts) this.runInsertArtifact(artifact);
-      this.stmts.updateStep.run({
-        step_id: step.step_id,
-        status: step.status,
-        body: stepBody(step),
-      });
-    })();
-  }
-
-  async deleteStep(taskId: string, stepId: string): Promise<void> {
-    this.stmts.deleteStep.run(taskId, stepId);
+    });
   }
 
   async getStep(taskId: string, stepId: string): Promise<StepRecord | undefined> {
@@ -295,7 +285,7 @@ export class SqliteStore implements Store {
   }
 
   async insertArtifact(artifact: ArtifactRecord): Promise<void> {
-    this.runInsertArtifact(artifact);
+    await this.commits.write(() => this.runInsertArtifact(artifact));
   }
 
   async getArtifact(taskId: string, artifactId: string): Promise<ArtifactRecord | undefined> {
@@ -329,12 +319,20 @@ export class SqliteStore implements Store {
     return (this.stmts.artifactsOfStep.all(stepId) as ArtifactRow[]).map(artifactFromRow);
   }
 
+  async artifactsOfSteps(stepIds: string[]): Promise<Map<string, ArtifactRecord[]>> {
+    const byStep = new Map<string, ArtifactRecord[]>(stepIds.map((id) => [id, []]));
+    for (const row of this.stmts.artifactsOfSteps.all(JSON.stringify(stepIds)) as ArtifactRow[]) {
+      byStep.get(row.step_id!)?.push(artifactFromRow(row));
+    }
+    return byStep;
+  }
+
   async getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined> {
     return this.stmts.getSecret.get(owner, secretKey) as SecretRecord | undefined;
   }
 
   async putSecret(secret: SecretRecord): Promise<void> {
-    this.stmts.putSecret.run(secret);
+    await this.commits.write(() => this.stmts.putSecret.run(secret));
   }
 
   async listSecrets(owner: string, page: PageRequest): Promise<Page<SecretRecord>> {
@@ -346,7 +344,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteSecret(owner: string, secretId: string): Promise<boolean> {
-    return this.stmts.deleteSecret.run(owner, secretId).changes > 0;
+    return this.commits.write(() => this.stmts.deleteSecret.run(owner, secretId).changes > 0);
   }
 
   async allSecrets(): Promise<SecretRecord[]> {
@@ -354,10 +352,10 @@ export class SqliteStore implements Store {
   }
 
   async resealSecrets(secrets: SecretRecord[]): Promise<void> {
-    this.db.transaction(() => {
+    await this.commits.write(() => {
       for (const s of secrets)
         this.stmts.resealSecret.run({ secret_id: s.secret_id, sealed: s.sealed });
-    })();
+    });
   }
 
   async removeIncompleteSteps(): Promise<number> {
@@ -369,6 +367,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.flush();
+    this.db.close();
   }
 }

@@ -74,12 +74,11 @@ export interface Store {
   getTask(owner: string, taskId: string): Promise<TaskRecord | undefined>;
   listTasks(owner: string, page: PageRequest): Promise<Page<TaskRecord>>;
 
-  insertStep(step: StepRecord): Promise<void>;
-  updateStep(step: StepRecord): Promise<void>;
-  /** Marks the step completed and records the artifacts it created, in one transaction. */
-  completeStep(step: StepRecord, artifacts: ArtifactRecord[]): Promise<void>;
-  /** Removes a step that never completed (its handler failed), as if it never happened. */
-  deleteStep(taskId: string, stepId: string): Promise<void>;
+  /**
+   * Records a step with the artifacts it created, in one transaction. A synchronous step is
+   * recorded once, completed: until then nothing of it was acknowledged, so a crash loses nothing.
+   */
+  insertStep(step: StepRecord, artifacts?: ArtifactRecord[]): Promise<void>;
   getStep(taskId: string, stepId: string): Promise<StepRecord | undefined>;
   listSteps(taskId: string, page: PageRequest): Promise<Page<StepRecord>>;
   /** The most recent step of the task, if any. */
@@ -92,6 +91,8 @@ export interface Store {
   /** The artifacts of many tasks in one read (a page of tasks), by task id. */
   artifactsOfTasks(taskIds: string[]): Promise<Map<string, ArtifactRecord[]>>;
   artifactsOfStep(stepId: string): Promise<ArtifactRecord[]>;
+  /** The artifacts of many steps in one read (a page of steps), by step id. */
+  artifactsOfSteps(stepIds: string[]): Promise<Map<string, ArtifactRecord[]>>;
 
   getSecret(owner: string, secretKey: string): Promise<SecretRecord | undefined>;
   /** Inserts the secret, or replaces the row with the same `secret_id`. */
