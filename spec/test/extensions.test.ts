@@ -23,6 +23,8 @@ const PROTECTED = [
 ];
 /** The info endpoints answer anonymous callers too (with a public subset). */
 const PUBLIC = [{}, ...PROTECTED.slice(0, -1)];
+/** The discovery document never looks at credentials: the same for everyone, so cacheable. */
+const ANONYMOUS = [{}];
 
 /** Every operation: its security and exactly the 4xx responses it documents. */
 const OPERATIONS: Array<
@@ -64,6 +66,7 @@ const OPERATIONS: Array<
   ],
   ['getAgentInfo', 'GET /ap/v1/agent/info', PUBLIC, [401]],
   ['getAgentInfoV2', 'GET /ap/v2/agent/info', PUBLIC, [401]],
+  ['getAgentDiscovery', 'GET /.well-known/agent-protocol', ANONYMOUS, [404]],
   ['listAgentSecretKeys', 'GET /ap/v1/agent/secrets', PROTECTED, [401, 403, 422]],
   ['addAgentSecret', 'POST /ap/v1/agent/secrets', PROTECTED, [400, 401, 403, 413, 415, 422]],
   ['revokeAgentSecret', 'DELETE /ap/v1/agent/secrets/{secret_id}', PROTECTED, [401, 403, 404]],
@@ -73,6 +76,7 @@ const OPERATIONS: Array<
 const EXTENSION_SUCCESS: Record<string, [status: string, schema: string | undefined]> = {
   getAgentInfo: ['200', 'AgentInfo'],
   getAgentInfoV2: ['200', 'AgentInfo'],
+  getAgentDiscovery: ['200', 'AgentDiscovery'],
   listAgentSecretKeys: ['200', 'TaskSecretKeysListResponse'],
   addAgentSecret: ['200', 'SecretKey'],
   revokeAgentSecret: ['204', undefined],
@@ -150,8 +154,9 @@ describe('operations', () => {
     for (const [status, response] of Object.entries(responses)) {
       if (!status.startsWith('4')) continue;
       const shared = ERROR_RESPONSES[Number(status)];
-      // The info endpoints describe their own 401 (credentials sent but invalid).
-      if (!operationId.startsWith('getAgentInfo')) expect(refName(response)).toBe(shared);
+      // The info endpoints describe their own 401 (credentials sent but invalid), the discovery
+      // document its own 404 (not served at this origin).
+      if (!operationId.startsWith('getAgent')) expect(refName(response)).toBe(shared);
       const content = derefObject(doc, response).content as JsonObject;
       expect(Object.keys(content)).toEqual(['application/json']);
       expect(refName((content['application/json'] as JsonObject).schema)).toBe('Error');
@@ -256,6 +261,27 @@ describe('extension schemas', () => {
     expect(refName((props.function_calls as JsonObject).items)).toBe('FunctionCall');
     const request = schemaOf('StepRequestBody').properties as Record<string, JsonObject>;
     expect(refName((request.function_results as JsonObject).items)).toBe('FunctionResult');
+    expect(request.declined_secrets).toMatchObject({
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$' },
+    });
+    expect(schemaOf('StepRequestBody').required).toBeUndefined();
+  });
+
+  it('makes the discovery document the info plus endpoints.v1 (and docs), cacheable by anyone', () => {
+    const [info, own] = schemaOf('AgentDiscovery').allOf as JsonObject[];
+    expect(refName(info)).toBe('AgentInfo');
+    expect(own?.required).toEqual(['endpoints']);
+    const endpoints = (own?.properties as Record<string, JsonObject>).endpoints!;
+    expect(endpoints.required).toEqual(['v1']);
+    expect(Object.keys(endpoints.properties as JsonObject).sort()).toEqual(['docs', 'v1']);
+    const ok = derefObject(
+      doc,
+      (findOperation('getAgentDiscovery').operation.responses as JsonObject)['200'],
+    );
+    const cacheControl = derefObject(doc, (ok.headers as JsonObject)['Cache-Control']);
+    expect(cacheControl.example).toBe('public, max-age=300');
   });
 
   it('types the AgentInfo maps', () => {
