@@ -4,6 +4,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { PrincipalStepLimit } from './auth/step-limit.js';
 import type { AuthOptions, Principal } from './auth/types.js';
 import { assertValidDeclarations } from './config-options.js';
+import { DISCOVERY_CACHE_CONTROL, discoveryDocument } from './discovery.js';
 import { AgentProtocolError, toAgentProtocolError } from './errors.js';
 import { FileStore } from './files.js';
 import { readJsonBody } from './http/body.js';
@@ -92,6 +93,11 @@ interface Call {
 
 /** Operations that answer without credentials (showing only their public part). */
 const PUBLIC_OPERATIONS = new Set(['getAgentInfo', 'getAgentInfoV2']);
+/**
+ * Operations that never look at credentials, not even invalid ones: they answer every caller
+ * with the same document, which caches may share.
+ */
+const ANONYMOUS_OPERATIONS = new Set(['getAgentDiscovery']);
 
 type Operation = (call: Call) => Promise<CoreResponse>;
 
@@ -156,6 +162,19 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   const operations: Record<string, Operation> = {
     getAgentInfo: info,
     getAgentInfoV2: info,
+    // What a caller without credentials sees at /ap/v1/agent/info: everything when auth is off,
+    // the public part otherwise (a custom `verify` is not asked about an empty request).
+    getAgentDiscovery: async (c) => ({
+      status: 200,
+      headers: { 'cache-control': DISCOVERY_CACHE_CONTROL },
+      body: {
+        kind: 'json',
+        value: discoveryDocument(
+          service.info(authenticator.describe(), authenticator.scheme === 'none'),
+          c.request.mountPath ?? '',
+        ),
+      },
+    }),
     createAgentTask: async (c) =>
       json(200, await service.createTask(c.principal, c.body as object)),
     listAgentTasks: async (c) => json(200, await service.listTasks(c.principal, page(c.params))),
@@ -225,9 +244,11 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       );
     }
     // Credentials before validation: a caller who may not call learns nothing about the input.
-    const principal = PUBLIC_OPERATIONS.has(route.operationId)
-      ? await authenticator.identify(request.headers)
-      : await authenticator.require(request.headers);
+    const principal = ANONYMOUS_OPERATIONS.has(route.operationId)
+      ? undefined
+      : PUBLIC_OPERATIONS.has(route.operationId)
+        ? await authenticator.identify(request.headers)
+        : await authenticator.require(request.headers);
     const validate = validator.forRoute(route);
     const params = validate.params({ ...queryObject(request.query), ...pathParams });
     let body: unknown;
@@ -235,7 +256,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       body = await readJsonBody(request, limits.maxJsonBytes);
       validate.body(body);
     }
-    // Public operations see `principal` undefined when no credential was sent.
+    // Public operations see `principal` undefined when no credential was sent, anonymous ones always.
     return operation({ request, params, body, principal: principal as Principal });
   }
 

@@ -1,4 +1,5 @@
 import { AgentProtocolError } from './errors.js';
+import { noOperation } from './http/not-found.js';
 import { HTTP_METHODS, type OperationObject, type SpecDocument } from './spec-document.js';
 
 export interface Route {
@@ -79,9 +80,7 @@ export class Router {
         }
       }
     }
-    if (!found) {
-      throw new AgentProtocolError('not_found', `No operation at ${method} ${path}.`);
-    }
+    if (!found) throw noOperation(method, path);
     // HEAD is answered like GET by the adapters' frameworks; route it to the GET operation.
     const route =
       found.compiled.byMethod.get(method) ??

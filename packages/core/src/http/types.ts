@@ -9,6 +9,12 @@ export interface CoreRequest {
   method: string;
   /** Path relative to where the agent is mounted, starting with `/` (`/ap/v1/agent/tasks`). */
   path: string;
+  /**
+   * Where the agent's `/ap/...` paths are mounted on the origin: `''` at the root, `/agent` below a
+   * prefix. The discovery document names `<mountPath>/ap/v1` as its `endpoints.v1`.
+   * @default ''
+   */
+  mountPath?: string;
   /** The raw query string without `?`, or already-split values. */
   query: string | URLSearchParams;
   /** Header names lower-case, as node:http gives them. */
