@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   defineAgent,
   FunctionCallError,
+  SecretDeclinedError,
   type AgentDefinition,
   type ClientFunction,
   type HandlerContext,
@@ -99,15 +100,23 @@ function argumentProblem(fn: ClientFunction, args: Record<string, unknown>): str
 }
 
 /**
- * `use secret <KEY>`: the text to say, or the step pauses (in `require`) demanding the key. With
- * `andFail`, it throws once the value is there, an error quoting it (a handler's other mistake).
+ * `use secret <KEY>`: the text to say, or the step pauses (in `require`) demanding the key; when
+ * the user declined it in this task, the agent goes on without it (seed 001's "No Slack API key
+ * provided"). With `andFail`, it throws once the value is there, an error quoting it (a handler's
+ * other mistake).
  */
 async function useSecret(key: string, andFail: boolean, ctx: HandlerContext): Promise<string> {
   if (!SECRET_KEY.test(key)) return `'${key}' is not a valid secret key.`;
   const wanted = Object.hasOwn(REFERENCE_SECRETS, key)
     ? key // declared: the core takes the name and description from the declaration
     : { key, name: key, description: `The secret ${key}, asked for by "use secret ${key}".` };
-  const value = (await ctx.secrets.require(wanted))[key]!;
+  let value: string;
+  try {
+    value = (await ctx.secrets.require(wanted))[key]!;
+  } catch (error) {
+    if (!(error instanceof SecretDeclinedError)) throw error;
+    return `No secret ${key} provided: going on without it.`;
+  }
   // On purpose, the mistake a handler makes: the value in a log line. The server's one logger
   // must mask it; the secret scenarios grep the log (and the data dir) for it.
   ctx.log.info(`use secret ${key}: the value is ${value}`);
@@ -208,46 +217,15 @@ export function createReferenceAgent(): AgentDefinition {
       try {
         const delay = Math.max(0, ctx.config.delay_ms as number);
         await sleep(delay);
-        const text = input ?? '';
         const additional_output = { step_index: stepIndex, in_flight: inFlight };
-
-        const write = WRITE.exec(text);
-        if (write) {
-          const [, , content = '', , name = '', andFail] = write;
-          await ctx.artifacts.create({ ...splitName(name), data: content });
-          if (andFail) throw new ReferenceAgentFailure('after writing');
-          const bytes = Buffer.byteLength(content);
-          return {
-            name: 'write_file',
-            output: say(`Wrote ${bytes} bytes to '${name}'.`, ctx.config),
-            additional_output,
-          };
+        // The benchmark flow (PROTOCOL.md section 11): the task's first step, empty, acts on the
+        // task's input and ends the task; so does the resumed work of such a step after a pause
+        // (only this flow pauses on an empty input).
+        if (isBlank(input) && !isBlank(task.input) && (ctx.firstStep || ctx.resumed)) {
+          const result = await act(task.input!, ctx, additional_output);
+          return { ...result, is_last: true };
         }
-        if (FINISH.test(text)) {
-          return {
-            name: 'finish',
-            output: say('Done.', ctx.config),
-            is_last: true,
-            additional_output,
-          };
-        }
-        if (WHOAMI.test(text)) {
-          const you = `You are ${ctx.principal.id}.`;
-          return { name: 'whoami', output: say(you, ctx.config), additional_output };
-        }
-        const secret = USE_SECRET.exec(text);
-        if (secret) {
-          const said = await useSecret(secret[1]!, secret[2] !== undefined, ctx);
-          return { name: 'use_secret', output: say(said, ctx.config), additional_output };
-        }
-        const call = CALL.exec(text);
-        if (call) {
-          const said = await callFunction(call[1]!, call[2] ?? '', ctx);
-          return { name: 'call_function', output: say(said, ctx.config), additional_output };
-        }
-        if (FAIL.test(text)) throw new ReferenceAgentFailure('step');
-        const echo = text === '' ? 'You said nothing.' : `You said: ${text}`;
-        return { name: 'echo', output: say(echo, ctx.config), additional_output };
+        return await act(input ?? '', ctx, additional_output);
       } finally {
         const left = (running.get(taskId) ?? 1) - 1;
         if (left === 0) running.delete(taskId);
@@ -255,6 +233,53 @@ export function createReferenceAgent(): AgentDefinition {
       }
     },
   });
+}
+
+const isBlank = (text: string | null | undefined) => text == null || text.trim() === '';
+
+/** What the reference agent does with a step's words (README.md has the table). */
+async function act(
+  text: string,
+  ctx: HandlerContext,
+  additional_output: Record<string, number>,
+): Promise<StepResult> {
+  const write = WRITE.exec(text);
+  if (write) {
+    const [, , content = '', , name = '', andFail] = write;
+    await ctx.artifacts.create({ ...splitName(name), data: content });
+    if (andFail) throw new ReferenceAgentFailure('after writing');
+    const bytes = Buffer.byteLength(content);
+    return {
+      name: 'write_file',
+      output: say(`Wrote ${bytes} bytes to '${name}'.`, ctx.config),
+      additional_output,
+    };
+  }
+  if (FINISH.test(text)) {
+    return {
+      name: 'finish',
+      output: say('Done.', ctx.config),
+      is_last: true,
+      additional_output,
+    };
+  }
+  if (WHOAMI.test(text)) {
+    const you = `You are ${ctx.principal.id}.`;
+    return { name: 'whoami', output: say(you, ctx.config), additional_output };
+  }
+  const secret = USE_SECRET.exec(text);
+  if (secret) {
+    const said = await useSecret(secret[1]!, secret[2] !== undefined, ctx);
+    return { name: 'use_secret', output: say(said, ctx.config), additional_output };
+  }
+  const call = CALL.exec(text);
+  if (call) {
+    const said = await callFunction(call[1]!, call[2] ?? '', ctx);
+    return { name: 'call_function', output: say(said, ctx.config), additional_output };
+  }
+  if (FAIL.test(text)) throw new ReferenceAgentFailure('step');
+  const echo = text === '' ? 'You said nothing.' : `You said: ${text}`;
+  return { name: 'echo', output: say(echo, ctx.config), additional_output };
 }
 
 /** A shared reference agent, for apps and examples. Tests that count steps want their own. */

@@ -79,10 +79,15 @@ export interface HandlerContext {
      * handler only), naming the missing ones in `secret_demands`. The next step runs the handler
      * again once the client has stored them. Keys declared in the agent's `secrets` take their
      * name and description from there; others may be given as `{ key, name, description }`.
+     * Rejects with a `SecretDeclinedError` when the user declined a missing key in this task
+     * (`declined_secrets`): catch it to go on without the secret.
      */
-    require(
-      ...keys: (string | { key: string; name: string; description: string })[]
-    ): Promise<Record<string, string>>;
+    require(...keys: SecretRequest[]): Promise<Record<string, string>>;
+    /**
+     * Like `require`, for secrets the agent can do without: a key the user declined in this task
+     * comes back `undefined` instead of rejecting. Missing keys not declined still pause the step.
+     */
+    request(...keys: SecretRequest[]): Promise<Record<string, string | undefined>>;
   };
   functions: {
     /** Whether the client opted in to this function when it created the task. */
@@ -99,7 +104,12 @@ export interface HandlerContext {
   log: { info(message: string): void; error(message: string, error?: unknown): void };
   /** True when this run resumes work a previous step paused (same input, run again). */
   resumed: boolean;
+  /** True when no step of this task was recorded before this one. */
+  firstStep: boolean;
 }
+
+/** A secret asked for: a key declared in the agent's `secrets`, or a demand spelled out. */
+export type SecretRequest = string | { key: string; name: string; description: string };
 
 /** What a step handler returns; every field is optional. */
 export interface StepResult {

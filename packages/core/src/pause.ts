@@ -53,6 +53,35 @@ export class FunctionCallError extends Error {
   }
 }
 
+/**
+ * Thrown by `ctx.secrets.require` when the user declined a secret it needs (the client sent the
+ * key in `declined_secrets`). A handler that can go on without the secret catches it.
+ */
+export class SecretDeclinedError extends Error {
+  constructor(
+    /** The keys the user declined, among those asked for. */
+    readonly keys: string[],
+  ) {
+    super(`The user declined to provide ${keys.map((k) => `'${k}'`).join(', ')}.`);
+    this.name = 'SecretDeclinedError';
+  }
+}
+
+/**
+ * Checks a step request's `declined_secrets` against the paused step: each key must be one of its
+ * outstanding secret demands; anything else is a 409 and changes nothing.
+ */
+export function assertDeclinable(pause: PauseState | undefined, keys: string[]): void {
+  for (const key of keys) {
+    if (!pause?.demands.some((d) => d.key === key)) {
+      throw new AgentProtocolError(
+        'conflict',
+        `No step of this task is waiting for the secret '${key}', so it cannot be declined.`,
+      );
+    }
+  }
+}
+
 /** The state of one handler run: calls replayed or made, demands raised. */
 export class RunState {
   paused = false;

@@ -20,13 +20,14 @@ import type { ArtifactRecord, PageRequest, StepRecord, Store, TaskRecord } from 
 import type { Logger } from './logger.js';
 import {
   applyResults,
+  assertDeclinable,
   pauseSentence,
   RunState,
   StepPaused,
   type FunctionResultInput,
   type PauseState,
-  type SecretDemand,
 } from './pause.js';
+import { handlerSecrets } from './secrets/handler-secrets.js';
 import type { SecretsService } from './secrets/service.js';
 import { KeyedQueue } from './task-queue.js';
 
@@ -51,6 +52,28 @@ interface RequestBody {
   additional_input?: Record<string, unknown>;
   client_functions?: string[];
   function_results?: FunctionResultInput[];
+  declined_secrets?: string[];
+}
+
+/** What a step's run knows of the task's history. */
+interface StepRun {
+  resumed: boolean;
+  /** No step of the task was recorded before. */
+  first: boolean;
+  /** Every secret key declined in the task so far. */
+  declined: string[];
+}
+
+/** The extension fields of a step request, echoed on the step like its input. */
+function requestExtensions(
+  answers: FunctionResultInput[],
+  declines: string[],
+): Record<string, unknown> | undefined {
+  if (answers.length === 0 && declines.length === 0) return undefined;
+  return {
+    ...(answers.length > 0 ? { function_results: answers } : {}),
+    ...(declines.length > 0 ? { declined_secrets: declines } : {}),
+  };
 }
 
 const isBlank = (input: string | null | undefined) => input == null || input.trim() === '';
@@ -162,12 +185,19 @@ export class AgentService {
     taskConfig: Record<string, unknown>,
     stepConfig: Record<string, unknown>,
   ): Promise<Step> {
-    // Resume the work a previous step paused, when the client answers it (function results) or
-    // simply continues (an empty input); any other input starts new work and drops the pause.
-    const paused = (await this.store.lastStep(task.task_id))?.pause;
+    // Resume the work a previous step paused, when the client answers it (function results,
+    // declined secrets) or simply continues (an empty input); any other input starts new work and
+    // drops the pause.
+    const last = await this.store.lastStep(task.task_id);
+    const paused = last?.pause;
     const answers = body.function_results ?? [];
+    const declines = body.declined_secrets ?? [];
     const calls = answers.length > 0 ? applyResults(paused, answers) : (paused?.calls ?? []);
-    const resume = paused !== undefined && (answers.length > 0 || isBlank(body.input));
+    assertDeclinable(paused, declines);
+    const resume =
+      paused !== undefined && (answers.length > 0 || declines.length > 0 || isBlank(body.input));
+    // Declining is remembered for the rest of the task: each step carries the task's refusals.
+    const declined = [...new Set([...(last?.declined ?? []), ...declines])];
     const work: PauseState['work'] = resume
       ? paused.work
       : { input: body.input ?? null, additional_input: body.additional_input };
@@ -186,14 +216,19 @@ export class AgentService {
       output: null,
       additional_output: null,
       is_last: false,
-      extensions: answers.length > 0 ? { function_results: answers } : undefined,
+      extensions: requestExtensions(answers, declines),
+      declined: declined.length > 0 ? declined : undefined,
       created_at: new Date().toISOString(),
     };
 
     const created: ArtifactRecord[] = [];
     const state = new RunState(resume ? calls.map((c) => ({ ...c })) : []);
     try {
-      const ctx = this.context(principal, config, task, step.step_id, created, state, resume);
+      const ctx = this.context(principal, config, task, step.step_id, created, state, {
+        resumed: resume,
+        first: last === undefined,
+        declined,
+      });
       const taskArtifacts = await this.store.artifactsOfTask(task.task_id);
       let result: StepResult = {};
       try {
@@ -323,47 +358,27 @@ export class AgentService {
     stepId: string | null,
     created: ArtifactRecord[],
     state: RunState | undefined,
-    resumed = false,
+    run?: StepRun,
   ): HandlerContext {
     const prefix = `[task ${task.task_id}${stepId ? ` step ${stepId}` : ''}]`;
-    const declared = this.agent.secrets ?? {};
     const needsStep = (what: string) =>
       new Error(`${what} can only pause a step, not task creation.`);
     return {
       principal,
       config,
-      resumed,
+      resumed: run?.resumed ?? false,
+      firstStep: run?.first ?? false,
       log: {
         info: (message) => this.logger.info(`${prefix} ${message}`),
         error: (message, error) => this.logger.error(`${prefix} ${message}`, error),
       },
-      secrets: {
-        get: (key) => this.secrets.read(principal, key),
-        require: async (...keys) => {
-          const values: Record<string, string> = {};
-          const missing: SecretDemand[] = [];
-          for (const entry of keys) {
-            const known =
-              typeof entry === 'string' && Object.hasOwn(declared, entry)
-                ? declared[entry]
-                : undefined;
-            const demand: SecretDemand =
-              typeof entry === 'string'
-                ? {
-                    key: entry,
-                    name: known?.name ?? entry,
-                    description: known?.description ?? `The secret ${entry}.`,
-                  }
-                : entry;
-            const value = await this.secrets.read(principal, demand.key);
-            if (value === undefined) missing.push(demand);
-            else values[demand.key] = value;
-          }
-          if (missing.length === 0) return values;
-          if (!state) throw needsStep('ctx.secrets.require');
-          return state.demand(missing);
-        },
-      },
+      secrets: handlerSecrets({
+        secrets: this.secrets,
+        principal,
+        declared: this.agent.secrets ?? {},
+        declined: new Set(run?.declined),
+        state,
+      }),
       functions: {
         available: (name) => task.client_functions?.includes(name) ?? false,
         // Not `async`: the call must register before the first await, so calls made together

@@ -27,20 +27,31 @@ export const stepCases: ConformanceCase[] = [
       },
     },
   },
+  // The task's input is 'conformance': an empty first step acts on it and ends the task
+  // (PROTOCOL.md section 11, the benchmark flow; benchmark-flow.ts has the rest).
   {
     name: 'execute a step with no body at all (benchmark clients): 200',
     setup: [newTask()],
     given: { method: 'POST', path: STEPS },
     want: {
       status: 200,
-      json: { ...stepShape, input: null, output: 'Hello. You said nothing.', status: 'completed' },
+      json: {
+        ...stepShape,
+        input: null,
+        output: 'Hello. You said: conformance',
+        status: 'completed',
+        is_last: true,
+      },
     },
   },
   {
     name: 'execute a step with {}: 200',
     setup: [newTask()],
     given: post(STEPS, {}),
-    want: { status: 200, json: { ...stepShape, input: null, output: 'Hello. You said nothing.' } },
+    want: {
+      status: 200,
+      json: { ...stepShape, input: null, output: 'Hello. You said: conformance', is_last: true },
+    },
   },
   {
     name: 'execute a step with {"input": "y"}: 200',
@@ -52,13 +63,13 @@ export const stepCases: ConformanceCase[] = [
     name: 'execute a step with input null: 200',
     setup: [newTask()],
     given: post(STEPS, { input: null }),
-    want: { status: 200, json: { input: null, output: 'Hello. You said nothing.' } },
+    want: { status: 200, json: { input: null, output: 'Hello. You said: conformance' } },
   },
   {
     name: 'execute a step with an empty string input: 200',
     setup: [newTask()],
     given: post(STEPS, { input: '' }),
-    want: { status: 200, json: { input: '', output: 'Hello. You said nothing.' } },
+    want: { status: 200, json: { input: '', output: 'Hello. You said: conformance' } },
   },
   {
     name: 'a second step on the same task is normal',

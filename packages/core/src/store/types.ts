@@ -32,6 +32,11 @@ export interface StepRecord {
   extensions: Record<string, unknown> | undefined;
   /** Internal: the work a paused step resumes. Never sent to clients. */
   pause?: PauseState;
+  /**
+   * Internal: every secret key the user declined in this task so far (carried from step to step,
+   * so the task does not ask again; another task does). Never sent to clients.
+   */
+  declined?: string[];
   created_at: string;
 }
 
