@@ -32,7 +32,25 @@ export interface Comparison {
   headers?: Record<string, string>;
   /** Also measure the subject with SqliteStore on the writes (informational, no target). */
   sqlite?: boolean;
+  /**
+   * The README section its tables go to: `results` (the adapter-vs-framework tables) unless
+   * said; a section is rewritten only by a run that measured its comparisons.
+   */
+  section?: Section;
+  /** The list servers' seeded tasks and the page size listed (default: `--quick`'s or the full run's). */
+  list?: { tasks: number; pageSize: number };
+  /**
+   * The structure check before measuring: `same` (default) wants the same fields and JSON types
+   * on both sides; `superset` wants every field the reference answers, with the same JSON type,
+   * in the subject's answer too (the subject may answer more).
+   */
+  shapes?: 'same' | 'superset';
 }
+
+/** The README's result sections, each between its own markers (`report.ts`). */
+export const SECTIONS = ['results', 'upstream'] as const;
+export type Section = (typeof SECTIONS)[number];
+export const sectionOf = (c: Comparison): Section => c.section ?? 'results';
 
 const adapter = (server: ServerKind): Side => ({ label: 'Adapter', server });
 
@@ -86,6 +104,21 @@ export const COMPARISONS: Comparison[] = [
     strict: true,
     operations: ['create task', 'get task'],
     headers: BEARER_HEADERS,
+  },
+  {
+    name: 'upstream',
+    title:
+      "the Express example (reference agent, default SqliteStore, request log) vs upstream's JS SDK agent-protocol@1.0.5 (its README example, in memory)",
+    short: 'Upstream',
+    subject: { label: 'Example', server: 'express-example' },
+    reference: { label: 'Upstream', server: 'upstream-sdk' },
+    target: 1,
+    operations: ['create task', 'get task', 'execute step', 'list first page'],
+    section: 'upstream',
+    // Upstream's default page size (10), over a modest history; both sides list in O(total).
+    list: { tasks: 1000, pageSize: 10 },
+    // Upstream answers a step without `name`, `additional_input` and `additional_output`.
+    shapes: 'superset',
   },
 ];
 

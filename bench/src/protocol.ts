@@ -10,13 +10,18 @@ export const SERVER_KINDS = [
   'nest-bare',
   'node-adapter',
   'node-raw',
+  'express-example',
+  'upstream-sdk',
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 export type StoreKind = 'memory' | 'sqlite';
 
 export interface ChildConfig {
   server: ServerKind;
-  /** The adapter's store; the bare servers always keep records in memory. */
+  /**
+   * The adapter's store; the bare servers (and upstream's SDK) always keep records in memory, and
+   * the Express example always runs on the default store (SqliteStore in `dataDir`).
+   */
   store: StoreKind;
   /** Tasks to create in-process (no HTTP) before reporting ready. */
   seed: number;
@@ -25,11 +30,13 @@ export interface ChildConfig {
   dataDir: string;
 }
 
-export type Command = 'cpu' | 'rss-reset' | 'rss-peak' | 'exit';
+export type Command = 'cpu' | 'rss-reset' | 'rss-peak' | 'profile-start' | 'profile-stop' | 'exit';
 
 export interface Request {
   id: number;
   command: Command;
+  /** `profile-stop`: where to write the profile (`.cpuprofile` JSON). */
+  file?: string;
 }
 
 export interface CpuSample {

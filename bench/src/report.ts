@@ -1,6 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { COMPARISONS, meetsTarget, targetText } from './comparisons.js';
+import {
+  COMPARISONS,
+  meetsTarget,
+  sectionOf,
+  targetText,
+  type Comparison,
+  type Section,
+} from './comparisons.js';
 import type { Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
 import { OPERATIONS, type Operation } from './scenarios.js';
@@ -65,10 +72,10 @@ function table(header: string[], rows: string[][]): string {
 }
 
 /** The targets at a glance: one row per comparison, the median CPU ratio of every operation. */
-function summary(results: Results): string {
+function summary(comparisons: ComparisonRuns[]): string {
   return table(
     ['Comparison', 'Target', ...OPERATIONS, 'Met'],
-    results.comparisons.map((runs) => {
+    comparisons.map((runs) => {
       const c = comparisonOf(runs);
       const ratios = OPERATIONS.map((op) => {
         const row = runs.rows.find((r) => r.scenario === op);
@@ -85,43 +92,87 @@ function summary(results: Results): string {
   );
 }
 
-export function renderMarkdown(results: Results): string {
-  const o = results.options;
+/** The line every section starts with: when, where, and how the rounds ran. */
+function runLine(o: BenchOptions): string {
   const cpu = cpus();
-  const out: string[] = [];
-  out.push(
+  return (
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
-      `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}${o.quick ? ', **--quick**' : ''}. ` +
-      `${o.rounds} interleaved rounds × ${o.duration} s per server and operation, ${o.connections} connections; ` +
-      `medians over rounds, ratios paired within a round (min–max in brackets).`,
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}${o.quick ? ', **--quick**' : ''}. ` +
+    `${o.rounds} interleaved rounds × ${o.duration} s per server and operation, ${o.connections} connections; ` +
+    `medians over rounds, ratios paired within a round (min–max in brackets).`
   );
+}
+
+/** An operation as its row names it (a list with its own size says which page of what). */
+function operationLabel(c: Comparison, op: Operation): string {
+  if (!c.list || !op.startsWith('list ')) return op;
+  return `${op} (page_size ${c.list.pageSize} of ${int(c.list.tasks)} tasks)`;
+}
+
+/** One comparison's table: CPU per request and req/s of both sides, operation by operation. */
+function comparisonTable(runs: ComparisonRuns): string {
+  const c = comparisonOf(runs);
+  const [s, r] = [c.subject.label, c.reference.label];
+  return table(
+    ['Operation', `${s} µs/req`, `${r} µs/req`, 'CPU ratio', `${s} req/s`, `${r} req/s`, 'Met'],
+    runs.rows.map((row) => {
+      const q = cpuRatio(row);
+      return [
+        operationLabel(c, row.scenario),
+        fixed(median(cpuOf(row.subject))),
+        fixed(median(cpuOf(row.reference))),
+        ratio(q),
+        int(median(rpsOf(row.subject))),
+        int(median(rpsOf(row.reference))),
+        met(meetsTarget(c, q.median)),
+      ];
+    }),
+  );
+}
+
+/** What goes between a README section's markers. */
+export function renderSection(results: Results, section: Section): string {
+  const comparisons = results.comparisons.filter((r) => sectionOf(comparisonOf(r)) === section);
+  return section === 'upstream'
+    ? renderUpstream(results.options, comparisons)
+    : renderMarkdown({ ...results, comparisons });
+}
+
+/**
+ * The upstream section: the Express example as a user runs it (default durable store, request
+ * log) against upstream's JS SDK in memory, with the target at a glance, then the table.
+ */
+function renderUpstream(o: BenchOptions, comparisons: ComparisonRuns[]): string {
+  const out = [runLine(o)];
+  for (const runs of comparisons) {
+    const c = comparisonOf(runs);
+    const medians = runs.rows.map((row) => ({ op: row.scenario, q: cpuRatio(row).median }));
+    const ok = medians.every(({ q }) => meetsTarget(c, q));
+    out.push(
+      '',
+      `**Target: ≤ ${c.target.toFixed(1)}× upstream's in-memory SDK on create, get, list, execute step** ` +
+        `(median CPU-per-request ratio, ${c.subject.label.toLowerCase()} / ${c.reference.label.toLowerCase()}): ` +
+        `${ok ? 'met' : '**not met**'}: ${medians.map(({ op, q }) => `${op.replace(/ (task|first page)$/, '')} ${q.toFixed(2)}×`).join(', ')}.`,
+    );
+    out.push('', `**CPU per request: ${c.title}** (target: ${targetText(c)})`, '');
+    out.push(comparisonTable(runs));
+  }
+  return out.join('\n');
+}
+
+function renderMarkdown(results: Results): string {
+  const o = results.options;
+  const out: string[] = [runLine(o)];
 
   if (results.comparisons.length) {
     out.push('', '**Targets: median CPU-per-request ratio of each operation**', '');
-    out.push(summary(results));
+    out.push(summary(results.comparisons));
   }
 
   for (const runs of results.comparisons) {
     const c = comparisonOf(runs);
-    const [s, r] = [c.subject.label, c.reference.label];
     out.push('', `**CPU per request: ${c.title}** (target: ${targetText(c)})`, '');
-    out.push(
-      table(
-        ['Operation', `${s} µs/req`, `${r} µs/req`, 'CPU ratio', `${s} req/s`, `${r} req/s`, 'Met'],
-        runs.rows.map((row) => {
-          const q = cpuRatio(row);
-          return [
-            row.scenario,
-            fixed(median(cpuOf(row.subject))),
-            fixed(median(cpuOf(row.reference))),
-            ratio(q),
-            int(median(rpsOf(row.subject))),
-            int(median(rpsOf(row.reference))),
-            met(meetsTarget(c, q.median)),
-          ];
-        }),
-      ),
-    );
+    out.push(comparisonTable(runs));
   }
 
   const lastFirst = results.comparisons.flatMap((runs) => {
@@ -233,11 +284,14 @@ export function renderMarkdown(results: Results): string {
   return out.join('\n');
 }
 
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
-
-/** Replaces what sits between the result markers of the README. */
-export async function writeIntoReadme(path: string, markdown: string): Promise<void> {
+/** Replaces what sits between a section's markers in the README (`<!-- results:start -->` …). */
+export async function writeIntoReadme(
+  path: string,
+  markdown: string,
+  section: Section,
+): Promise<void> {
+  const START = `<!-- ${section}:start -->`;
+  const END = `<!-- ${section}:end -->`;
   const text = await readFile(path, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);

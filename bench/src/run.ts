@@ -8,19 +8,27 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMPARISONS, TRANSFER, type Comparison, type Side } from './comparisons.js';
+import {
+  COMPARISONS,
+  SECTIONS,
+  TRANSFER,
+  sectionOf,
+  type Comparison,
+  type Section,
+  type Side,
+} from './comparisons.js';
 import { measure, type LoadOptions, type Scenario } from './load.js';
-import { parseOptions, type BenchOptions } from './options.js';
+import { NAMES, parseOptions, type BenchOptions } from './options.js';
 import { POOL, type ChildConfig } from './protocol.js';
 import {
-  renderMarkdown,
+  renderSection,
   writeIntoReadme,
   type ComparisonRuns,
   type Results,
   type TransferRuns,
 } from './report.js';
 import {
-  assertSameShapes,
+  assertShapes,
   createTasks,
   isListOperation,
   scenarioFor,
@@ -54,9 +62,33 @@ interface Pair {
  * it (one file per thread: the biggest is the main thread, the others tsx's loader thread).
  */
 function start(options: BenchOptions, name: string, config: ChildConfig): Promise<ServerProcess> {
-  const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-  const prof = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, slug)}`] : [];
+  const prof = options.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, slug(name))}`]
+    : [];
   return ServerProcess.start(name, config, prof);
+}
+
+const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+
+/**
+ * One measured load; with `--profile`, inside a CPU profile of just that load (started and
+ * stopped outside the CPU reading), written to `.profiles/<child>/<operation>/round-<n>.cpuprofile`.
+ */
+async function measured(
+  options: BenchOptions,
+  [server, scenario]: Target,
+  load: LoadOptions,
+  round: number,
+) {
+  if (!options.profile) return measure(server, scenario, load);
+  await server.profileStart();
+  try {
+    return await measure(server, scenario, load);
+  } finally {
+    await server.profileStop(
+      join(PROFILES, slug(server.name), slug(scenario.name), `round-${round + 1}.cpuprofile`),
+    );
+  }
 }
 
 /** The children one comparison needs: crud servers (256 tasks), list servers, SQLite. */
@@ -81,8 +113,8 @@ async function startComparison(options: BenchOptions, tmp: string, c: Comparison
   const [subject, reference, subjectList, referenceList, sqlite] = await Promise.all([
     crud ? child(c.subject, '', POOL) : undefined,
     crud ? child(c.reference, '', POOL) : undefined,
-    list ? child(c.subject, ' list', options.tasks) : undefined,
-    list ? child(c.reference, ' list', options.tasks) : undefined,
+    list ? child(c.subject, ' list', c.list?.tasks ?? options.tasks) : undefined,
+    list ? child(c.reference, ' list', c.list?.tasks ?? options.tasks) : undefined,
     c.sqlite ? child(c.subject, '+sqlite', POOL, 'sqlite') : undefined,
   ]);
   return { comparison: c, subject, reference, subjectList, referenceList, sqlite };
@@ -91,9 +123,16 @@ async function startComparison(options: BenchOptions, tmp: string, c: Comparison
 async function cpuPhase(options: BenchOptions, tmp: string, results: Results): Promise<void> {
   const comparisons = COMPARISONS.filter((c) => options.only.includes(c.name));
   if (comparisons.length === 0) return;
+  const listSizes = new Set(
+    comparisons
+      .filter((c) => c.operations.some(isListOperation))
+      .map((c) => (c.list?.tasks ?? options.tasks).toLocaleString('en-US')),
+  );
   log(
-    `starting servers for ${comparisons.map((c) => c.name).join(', ')} ` +
-      `(seeding ${options.tasks.toLocaleString('en-US')} tasks into the list servers)…`,
+    `starting servers for ${comparisons.map((c) => c.name).join(', ')}` +
+      (listSizes.size
+        ? ` (seeding ${[...listSizes].join(' / ')} tasks into the list servers)…`
+        : '…'),
   );
   const groups = await Promise.all(comparisons.map((c) => startComparison(options, tmp, c)));
   const servers = groups.flatMap((s) =>
@@ -109,19 +148,35 @@ async function cpuPhase(options: BenchOptions, tmp: string, results: Results): P
             `and ${s.referenceList.seedMs.toFixed(0)} ms (${s.comparison.reference.label})`,
         );
     }
-    // Fairness: every server sending the same headers answers with the same structures.
+    // Fairness: every server sending the same headers answers with the same structures; a
+    // comparison checked as a superset (upstream's SDK answers fewer fields) is checked alone.
     const byHeaders = new Map<
       string,
       { headers?: Record<string, string>; servers: ServerProcess[] }
     >();
     for (const s of groups) {
+      const c = s.comparison;
+      if (c.shapes === 'superset') {
+        if (!s.subject || !s.reference) continue;
+        const extra = await assertShapes(
+          [s.subject, s.reference],
+          c.list?.pageSize ?? options.pageSize,
+          c.headers,
+          'superset',
+        );
+        log(
+          `${c.name}: ${c.subject.label} answers every field ${c.reference.label} answers` +
+            (extra.length ? `, and also ${extra.join(', ')}` : ''),
+        );
+        continue;
+      }
       const key = JSON.stringify(s.comparison.headers ?? {});
       const group = byHeaders.get(key) ?? { headers: s.comparison.headers, servers: [] };
       group.servers.push(...[s.subject, s.reference].filter((p) => p !== undefined));
       byHeaders.set(key, group);
     }
     for (const { headers, servers: group } of byHeaders.values())
-      if (group.length > 1) await assertSameShapes(group, options.pageSize, headers);
+      if (group.length > 1) await assertShapes(group, options.pageSize, headers);
 
     const pairs: Pair[] = groups.flatMap((s) => {
       const c = s.comparison;
@@ -131,8 +186,8 @@ async function cpuPhase(options: BenchOptions, tmp: string, results: Results): P
           server!,
           scenarioFor(op, {
             pool: server!.ids,
-            tasks: options.tasks,
-            pageSize: options.pageSize,
+            tasks: c.list?.tasks ?? options.tasks,
+            pageSize: c.list?.pageSize ?? options.pageSize,
             ...(c.headers ? { headers: c.headers } : {}),
           }),
         ];
@@ -181,14 +236,14 @@ async function cpuPhase(options: BenchOptions, tmp: string, results: Results): P
         round % 2 === 0 ? (['subject', 'reference'] as const) : (['reference', 'subject'] as const);
       for (const pair of pairs) {
         const row = runs.get(pair.comparison)!.rows.find((r) => r.scenario === pair.op)!;
-        for (const side of order) row[side].push(await measure(pair[side][0], pair[side][1], load));
+        for (const side of order) row[side].push(await measured(options, pair[side], load, round));
         if (pair.sqlite) {
           const entry = results.sqlite.find((e) => e.scenario === pair.op) ?? {
             scenario: pair.op,
             runs: [],
           };
           if (entry.runs.length === 0) results.sqlite.push(entry);
-          entry.runs.push(await measure(pair.sqlite[0], pair.sqlite[1], load));
+          entry.runs.push(await measured(options, pair.sqlite, load, round));
         }
         const a = row.subject.at(-1)!;
         const b = row.reference.at(-1)!;
@@ -280,23 +335,33 @@ async function transferPhase(options: BenchOptions, tmp: string, results: Result
 
 const options = parseOptions(process.argv.slice(2));
 const tmp = await mkdtemp(join(tmpdir(), 'ap-bench-'));
+// A profiling run starts from an empty .profiles, so no profile of an earlier run gets mixed in.
+if (options.profile) await rm(PROFILES, { recursive: true, force: true });
 try {
   const results: Results = { options, comparisons: [], sqlite: [], transfers: [] };
   await cpuPhase(options, tmp, results);
   await transferPhase(options, tmp, results);
   await mkdir(RAW, { recursive: true });
+  const partial = options.only.length < NAMES.length ? `-${options.only.join('+')}` : '';
   await writeFile(
-    join(RAW, options.quick ? 'quick.json' : 'latest.json'),
+    join(RAW, `${options.quick ? 'quick' : 'latest'}${partial}.json`),
     JSON.stringify(results, null, 2),
   );
-  const markdown = renderMarkdown(results);
-  process.stdout.write(`${markdown}\n`);
-  if (options.write) {
-    await writeIntoReadme(README, markdown);
-    log(`results written into ${README}`);
-  } else {
-    log('README.md left as it is (--quick or --only without --write, or --no-write)');
+  // Each README section holds its own comparisons' tables; a run rewrites only the sections it
+  // measured something for (`--only upstream --write` leaves the adapter tables alone).
+  const measured = (section: Section) =>
+    COMPARISONS.some((c) => sectionOf(c) === section && options.only.includes(c.name)) ||
+    (section === 'results' && options.only.includes(TRANSFER));
+  for (const section of SECTIONS.filter(measured)) {
+    const markdown = renderSection(results, section);
+    process.stdout.write(`${markdown}\n\n`);
+    if (options.write) {
+      await writeIntoReadme(README, markdown, section);
+      log(`${section} section written into ${README}`);
+    }
   }
+  if (!options.write)
+    log('README.md left as it is (--quick or --only without --write, or --no-write)');
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }

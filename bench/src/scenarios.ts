@@ -100,14 +100,39 @@ function shape(value: unknown): unknown {
 }
 
 /**
- * Fairness check before measuring: both servers must answer every operation with a 2xx of the
- * same structure (same fields, same JSON types), so they do the same serialisation work.
+ * Where `wider`'s structure lacks something of `narrower`'s (a field, or a field of another JSON
+ * type), as paths; `extra` collects the fields only `wider` has.
  */
-export async function assertSameShapes(
+function lacking(wider: unknown, narrower: unknown, path: string, extra: string[]): string[] {
+  if (Array.isArray(narrower) && Array.isArray(wider)) {
+    if (narrower.length === 0) return [];
+    if (wider.length === 0) return [`${path}[]`];
+    return lacking(wider[0], narrower[0], `${path}[]`, extra);
+  }
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(narrower) && isObject(wider)) {
+    const [w, n] = [wider as Record<string, unknown>, narrower as Record<string, unknown>];
+    for (const k of Object.keys(w)) if (!(k in n)) extra.push(`${path}.${k}`);
+    return Object.keys(n).flatMap((k) =>
+      k in w ? lacking(w[k], n[k], `${path}.${k}`, extra) : [`${path}.${k}`],
+    );
+  }
+  return JSON.stringify(wider) === JSON.stringify(narrower) ? [] : [path];
+}
+
+/**
+ * Fairness check before measuring: the servers must answer every operation with a 2xx of the
+ * same structure (same fields, same JSON types), so they do the same serialisation work. With
+ * `superset` (two servers: subject, then reference), the subject must answer every field the
+ * reference answers, with the same JSON type, and may answer more: the fields only the subject
+ * has are returned (`step.name`, ...), for the log.
+ */
+export async function assertShapes(
   servers: { name: string; url: string }[],
   pageSize: number,
   headers: Record<string, string> = {},
-): Promise<void> {
+  mode: 'same' | 'superset' = 'same',
+): Promise<string[]> {
   const run = async (base: string) => {
     const task = (await call(`${base}${TASKS}`, 'POST', TASK_BODY, headers)) as {
       task_id: string;
@@ -126,15 +151,22 @@ export async function assertSameShapes(
   };
   const answers = await Promise.all(servers.map((s) => run(s.url)));
   const [first, ...rest] = answers;
+  const extra: string[] = [];
   for (const [i, other] of rest.entries()) {
     for (const key of Object.keys(first!) as (keyof typeof first)[]) {
-      const sa = JSON.stringify(shape(first![key]));
-      const sb = JSON.stringify(shape(other[key]));
-      if (sa !== sb) {
+      const sa = shape(first![key]);
+      const sb = shape(other[key]);
+      const differs =
+        mode === 'superset'
+          ? lacking(sa, sb, key, extra).length > 0
+          : JSON.stringify(sa) !== JSON.stringify(sb);
+      if (differs) {
         throw new Error(
-          `responses differ in structure for ${key}:\n ${servers[0]!.name} ${sa}\n ${servers[i + 1]!.name} ${sb}`,
+          `responses differ in structure for ${key}${mode === 'superset' ? ` (${servers[0]!.name} lacks ${lacking(sa, sb, key, []).join(', ')})` : ''}:\n` +
+            ` ${servers[0]!.name} ${JSON.stringify(sa)}\n ${servers[i + 1]!.name} ${JSON.stringify(sb)}`,
         );
       }
     }
   }
+  return extra;
 }

@@ -44,7 +44,10 @@ export class ServerProcess {
   ): Promise<ServerProcess> {
     const child = fork(CHILD, [JSON.stringify(config)], {
       execArgv: ['--import', 'tsx', '--expose-gc', ...extraNodeArgs],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // stdout to /dev/null: the request logs (the Express example's `consoleLogger`, upstream's
+      // `console.log`) are written, as a server writes them, to a sink that costs the same on
+      // every side and never the terminal. Errors still reach stderr.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       cwd: BENCH,
       env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG },
     });
@@ -64,12 +67,22 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  private request<T>(command: Command): Promise<T> {
+  private request<T>(command: Command, file?: string): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.child.send({ id, command });
+      this.child.send({ id, command, ...(file === undefined ? {} : { file }) });
     });
+  }
+
+  /** Starts a CPU profile in the child (`--profile`: one per measurement). */
+  async profileStart(): Promise<void> {
+    await this.request('profile-start');
+  }
+
+  /** Stops the child's CPU profile and has it written to `file`. */
+  async profileStop(file: string): Promise<void> {
+    await this.request('profile-stop', file);
   }
 
   /** Total CPU time (user + system) the child has used so far, in µs. */

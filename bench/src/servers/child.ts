@@ -4,7 +4,10 @@
  * requests for its own CPU time and RSS. Run as `child.ts <json ChildConfig>`.
  */
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import {
   POOL,
   type ChildConfig,
@@ -45,10 +48,39 @@ http.listen(0, '127.0.0.1', () => {
   });
 });
 
+// `--profile`: one CPU profile per measurement, started and stopped by the bench around it, so a
+// profile shows one operation alone (the child serves create, get and step in turn).
+let profiler: Session | undefined;
+async function profile(command: 'profile-start' | 'profile-stop', file?: string): Promise<void> {
+  if (command === 'profile-start') {
+    if (!profiler) {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 250 }); // µs
+    }
+    await profiler.post('Profiler.start');
+    return;
+  }
+  const { profile } = await profiler!.post('Profiler.stop');
+  mkdirSync(dirname(file!), { recursive: true });
+  await writeFile(file!, JSON.stringify(profile));
+}
+
 process.on('message', (message: Request) => {
   if (sampler) sample();
   let value: unknown;
   switch (message.command) {
+    case 'profile-start':
+    case 'profile-stop':
+      void profile(message.command, message.file).then(
+        () => send({ type: 'reply', id: message.id, value: null }),
+        (error: unknown) => {
+          console.error(`${config.server}: ${message.command} failed`, error);
+          process.exit(1);
+        },
+      );
+      return;
     case 'cpu': {
       const { user, system } = process.cpuUsage();
       value = { micros: user + system };

@@ -14,4 +14,6 @@ export const SERVERS: Record<ServerKind, () => Promise<ServerFactory>> = {
   'nest-bare': async () => (await import('./nest-bare.js')).createNestBare,
   'node-adapter': async () => (await import('./node-adapter.js')).createNodeAdapter,
   'node-raw': async () => (await import('./node-raw.js')).createNodeRaw,
+  'express-example': async () => (await import('./express-example.js')).createExpressExample,
+  'upstream-sdk': async () => (await import('./upstream-sdk.js')).createUpstreamSdk,
 };
