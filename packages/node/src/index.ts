@@ -1,8 +1,9 @@
 import {
-  AgentProtocolError,
   createAgentProtocol,
-  errorResponse,
+  DISCOVERY_PATH,
   fromIncomingMessage,
+  isDiscoveryPath,
+  notFoundResponse,
   pathUnder,
   writeNodeResponse,
   type AgentProtocol,
@@ -13,7 +14,10 @@ import type { AddressInfo } from 'node:net';
 
 export interface NodeAdapterOptions {
   /**
-   * Path prefix the agent is served under (`/agent` serves `/agent/ap/v1/...`).
+   * Path prefix the agent is served under (`/agent` serves `/agent/ap/v1/...`). The listener
+   * answers the whole origin, so the discovery document stays at the origin root
+   * (`/.well-known/agent-protocol`, never below the prefix) and names the prefix in its
+   * `endpoints.v1` (`/agent/ap/v1`).
    * @default ''
    */
   basePath?: string;
@@ -26,23 +30,27 @@ export type AgentRequestListener = ((req: IncomingMessage, res: ServerResponse) 
 
 /**
  * A `(req, res)` listener for `http.createServer`. Requests outside `basePath` get the core's
- * JSON 404, so the listener can be an entire server on its own.
+ * JSON 404, so the listener can be an entire server on its own; being one, it serves the
+ * discovery document at the origin root whatever `basePath` is.
  */
 export function createRequestListener(
   options: (AgentProtocolOptions | { protocol: AgentProtocol }) & NodeAdapterOptions,
 ): AgentRequestListener {
   const protocol = 'protocol' in options ? options.protocol : createAgentProtocol(options);
   const basePath = (options.basePath ?? '').replace(/\/$/, '');
+  /** The core's path for a request URL: under `basePath`, or the origin root's discovery document. */
+  const route = (url: string): string | undefined => {
+    if (isDiscoveryPath(pathUnder(url, '') ?? '')) return DISCOVERY_PATH;
+    const path = pathUnder(url, basePath);
+    return path === undefined || isDiscoveryPath(path) ? undefined : path;
+  };
   const listener = ((req, res) => {
-    const path = pathUnder(req.url ?? '/', basePath);
+    const url = req.url ?? '/';
+    const path = route(url);
     const answer =
       path === undefined
-        ? Promise.resolve(
-            errorResponse(
-              new AgentProtocolError('not_found', `No operation at ${req.method} ${req.url}.`),
-            ),
-          )
-        : protocol.handle(fromIncomingMessage(req, path));
+        ? Promise.resolve(notFoundResponse(req.method ?? 'GET', pathUnder(url, '') ?? url))
+        : protocol.handle({ ...fromIncomingMessage(req, path), mountPath: basePath });
     void answer.then((response) => writeNodeResponse(res, response)).catch(() => res.destroy());
   }) as AgentRequestListener;
   listener.protocol = protocol;
