@@ -102,6 +102,7 @@ export async function runAuthCase(
       (h) => runCase(h.baseUrl, testCase, { dataDir: h.dataDir, vars, secrets }),
       { auth },
     );
+    if (outcome.skipped) return outcome;
     outcome.problems.push(...introspectionProblems(env, testCase.introspectionCalls));
     return outcome;
   } finally {

@@ -52,6 +52,11 @@ export interface Expected {
   /** The exact body bytes (artifact downloads). */
   bodyBytes?: Bytes;
   /**
+   * The label of an earlier request of the same case (`setup 1`, `given`, `then 1`) whose JSON
+   * body this one must equal, deeply: "the same document, whoever asks".
+   */
+  sameJsonAs?: string;
+  /**
    * Paths, relative to the server's data dir, that must not exist afterwards: where a naive
    * server would have written an upload whose name tries to escape.
    */
@@ -77,6 +82,14 @@ export interface FollowUp {
 export interface ConformanceCase {
   /** Unique, readable; the test's title. */
   name: string;
+  /**
+   * The case's paths are at the origin root, not below the server's `baseUrl` (the discovery
+   * document's well-known URL, RFC 8615, exists only there). It runs only against a server whose
+   * `baseUrl` has no path (mounted at the root), and is skipped, saying why, against one mounted
+   * under a prefix.
+   * @default false
+   */
+  atOriginRoot?: boolean;
   setup?: SetupRequest[];
   given: CaseRequest;
   want: Expected;

@@ -43,6 +43,7 @@ export {
 export {
   assertConforms,
   runCase,
+  skipReason,
   type CaseOutcome,
   type Exchange,
   type RunCaseOptions,

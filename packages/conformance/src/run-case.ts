@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { CaseRequest, ConformanceCase, Expected } from './case.js';
 import { check, encodedForms, leakProblems } from './check.js';
 import { send, type Observed } from './send.js';
@@ -19,6 +20,20 @@ export interface CaseOutcome {
   /** Empty when the server conforms on this case. */
   problems: string[];
   vars: Vars;
+  /** Why the case was not run against this server (nothing was sent), when it was not. */
+  skipped?: string;
+}
+
+/**
+ * Why a case cannot run against a server at `baseUrl`, or undefined when it can: a case at the
+ * origin root (`atOriginRoot`) needs a server mounted there.
+ */
+export function skipReason(testCase: ConformanceCase, baseUrl: string): string | undefined {
+  if (!testCase.atOriginRoot) return undefined;
+  const mount = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  return mount === ''
+    ? undefined
+    : `served only at the origin root, and this server is mounted at ${mount}`;
 }
 
 export interface RunCaseOptions {
@@ -60,6 +75,8 @@ export async function runCase(
   options: RunCaseOptions = {},
 ): Promise<CaseOutcome> {
   const vars: Vars = { ...options.vars };
+  const skipped = skipReason(testCase, baseUrl);
+  if (skipped) return { name: testCase.name, exchanges: [], problems: [], vars, skipped };
   const secrets = [...(options.secrets ?? []), ...(testCase.secrets ?? []).flatMap(encodedForms)];
   const exchanges: Exchange[] = [];
   const outcome = (): CaseOutcome => ({
@@ -93,13 +110,28 @@ export async function runCase(
     const ok = await step(`setup ${i + 1}`, s.given, (o) => setupProblems(o, s.status), s.bind);
     if (!ok) return outcome();
   }
-  const judge = (want: Expected) => (o: Observed) =>
-    check(o, substitute(want, vars), options.dataDir);
+  const judge = (want: Expected) => (o: Observed) => [
+    ...check(o, substitute(want, vars), options.dataDir),
+    ...sameJsonProblems(o, want.sameJsonAs, exchanges),
+  ];
   if (!(await step('given', testCase.given, judge(testCase.want), testCase.bind))) return outcome();
   for (const [i, f] of (testCase.then ?? []).entries()) {
     if (!(await step(`then ${i + 1}`, f.given, judge(f.want), f.bind))) break;
   }
   return outcome();
+}
+
+function sameJsonProblems(
+  observed: Observed,
+  label: string | undefined,
+  earlier: readonly Exchange[],
+): string[] {
+  if (label === undefined) return [];
+  const other = earlier.find((e) => e.label === label);
+  if (!other) return [`body: the case names no request "${label}" before this one`];
+  return isDeepStrictEqual(observed.json, other.observed.json)
+    ? []
+    : [`body: expected the same JSON as ${label}, got ${JSON.stringify(observed.json)}`];
 }
 
 function describeExchange(e: Exchange): string {

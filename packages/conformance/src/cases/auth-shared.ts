@@ -81,21 +81,26 @@ const authOption = (scheme: string) => ({
 
 /**
  * The info a caller without credentials gets: exactly `name, protocol, version, auth` and
- * `config_options` holding only the auth option. Nothing else of the agent.
+ * `config_options` holding only the auth option. Nothing else of the agent: only the `extra`
+ * fields (matchers) a document adds to it, such as the discovery document's `endpoints`.
  */
-export function publicInfo(auth: Record<string, unknown>): Expected {
+export function publicInfo(
+  auth: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Expected {
   const scheme = (auth.schemes as string[])[0]!;
   return {
     status: 200,
     json: {
       $and: [
-        { $keys: ['name', 'protocol', 'version', 'auth', 'config_options'] },
+        { $keys: ['name', 'protocol', 'version', 'auth', 'config_options', ...Object.keys(extra)] },
         {
           name: 'reference-agent',
           protocol: 1,
           version: '1.0.0',
           auth: { $and: [{ $keys: Object.keys(auth) }, auth] },
           config_options: { $and: [{ $keys: ['auth'] }, { auth: authOption(scheme) }] },
+          ...extra,
         },
       ],
     },

@@ -20,6 +20,7 @@ import { artifactCases } from './artifacts.js';
 import { clientFunctionCases } from './client-functions.js';
 import { clientHabitCases } from './client-habits.js';
 import { configOptionCases } from './config-options.js';
+import { discoveryAuthGroup, discoveryCases } from './discovery.js';
 import { httpErrorCases } from './http-errors.js';
 import { infoCases } from './info.js';
 import { paginationCases } from './pagination.js';
@@ -50,6 +51,8 @@ export {
   clientFunctionCases,
   clientHabitCases,
   configOptionCases,
+  discoveryAuthGroup,
+  discoveryCases,
   httpErrorCases,
   infoCases,
   paginationCases,
@@ -67,6 +70,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...artifactPathCases,
   ...paginationCases,
   ...infoCases,
+  ...discoveryCases,
   ...configOptionCases,
   ...agentBehaviourCases,
   ...httpErrorCases,
@@ -77,8 +81,9 @@ export const conformanceCases: readonly ConformanceCase[] = [
 
 /**
  * Every auth case, in groups by the server configuration they need (PROTOCOL.md section 3): each
- * strategy of the core, each group's cases on servers started with its `auth`, and the secrets
- * of two principals kept apart (section 4).
+ * strategy of the core, each group's cases on servers started with its `auth`, the secrets
+ * of two principals kept apart (section 4), and the discovery document of an agent that requires
+ * credentials (section 7).
  */
 export const authCaseGroups: readonly AuthCaseGroup[] = [
   noAuthGroup,
@@ -97,4 +102,5 @@ export const authCaseGroups: readonly AuthCaseGroup[] = [
   oauth2IntrospectionDownGroup,
   customGroup,
   secretsBearerGroup,
+  discoveryAuthGroup,
 ];

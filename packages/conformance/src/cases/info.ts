@@ -2,7 +2,8 @@ import type { ConformanceCase } from '../case.js';
 import { error } from '../shapes.js';
 import { get } from './requests.js';
 
-const referenceInfo = {
+/** The reference agent's info as a caller that may see everything gets it (auth off). */
+export const referenceInfo = {
   name: 'reference-agent',
   protocol: 1,
   version: '1.0.0',
