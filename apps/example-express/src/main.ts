@@ -1,4 +1,4 @@
-import { agentRouter } from '@agent-protocol/express';
+import { agentNotFound, agentRouter } from '@agent-protocol/express';
 import { serveDocs } from 'docs';
 import express from 'express';
 import { closeServer, runExample } from 'example-shared';
@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 
 await runExample('express', async (options, { port, host }) => {
   const router = agentRouter(options);
-  // The docs site (built by `pnpm start`) rides along at /docs/.
-  const app = express().use(router).use('/docs', serveDocs());
+  // The docs site (built by `pnpm start`) rides along at /docs/; whatever nothing answered gets
+  // the core's JSON 404, never Express' HTML page.
+  const app = express().use(router).use('/docs', serveDocs()).use(agentNotFound());
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
