@@ -107,7 +107,7 @@ describe('GET /.well-known/agent-protocol', () => {
       strategy: 'custom',
       verify: () => {
         asked++;
-        return { id: 'anyone' };
+        return { id: 'anyone', claims: {} };
       },
     });
     const found = await call('GET', DISCOVERY_PATH, { authorization: 'Bearer x' });
