@@ -9,5 +9,7 @@ import type { AgentProtocolLimits } from '@agent-protocol/core';
 export const CONFORMANCE_LIMITS = {
   maxUploadBytes: 1024 * 1024,
   maxJsonBytes: 128 * 1024,
+  // The default, written out because the depth cases are written against it.
+  maxJsonDepth: 64,
   maxPageSize: 100,
 } as const satisfies Required<AgentProtocolLimits>;

@@ -18,6 +18,7 @@ export interface ValidationIssue {
 
 export const STATUS_BY_CODE = {
   bad_request: 400,
+  json_too_deep: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -34,6 +34,17 @@ export interface AgentProtocolLimits {
    */
   maxJsonBytes?: number;
   /**
+   * Deepest nesting accepted in a JSON request body, counted in objects and arrays open at once:
+   * the body's own object is level 1, so `{"additional_input": {"a": [1]}}` is 3 levels deep and
+   * `{}` is 1. A deeper body (task, step or secret request; `additional_input`,
+   * `function_results` or any other field) gets 400 `json_too_deep` and nothing is stored, so
+   * every body accepted can be stored and served back whole. The same limit holds for a body a
+   * framework's parser (`express.json()`, a Koa body parser) already read. An integer from 1 to
+   * 1000: JavaScript's `JSON.stringify` overflows the stack a few thousand levels down.
+   * @default 64
+   */
+  maxJsonDepth?: number;
+  /**
    * Largest page served; a larger `page_size` is served as this size (and said so in `pagination`).
    * @default 1000
    */
@@ -121,8 +132,23 @@ function queryObject(query: CoreRequest['query']): Record<string, string> {
   return out;
 }
 
+/** The deepest `limits.maxJsonDepth` allowed: far below where serialising overflows the stack. */
+const MAX_JSON_DEPTH_LIMIT = 1000;
+
+function jsonDepthLimit(value: number | undefined): number {
+  if (value === undefined) return 64;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_JSON_DEPTH_LIMIT) {
+    throw new RangeError(
+      `limits.maxJsonDepth must be an integer from 1 to ${MAX_JSON_DEPTH_LIMIT}, not ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
 export function createAgentProtocol(options: AgentProtocolOptions): AgentProtocol {
   assertValidDeclarations(options.agent.configOptions);
+  // Options checked before anything is opened, so a bad one leaves nothing behind.
+  const maxJsonDepth = jsonDepthLimit(options.limits?.maxJsonDepth);
   const dataDir = resolve(options.dataDir ?? './.agent-data');
   const store = options.store ?? new SqliteStore({ dataDir });
   const files = new FileStore(dataDir);
@@ -140,6 +166,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   const limits = {
     maxUploadBytes: options.limits?.maxUploadBytes ?? 512 * 1024 * 1024,
     maxJsonBytes: options.limits?.maxJsonBytes ?? 1024 * 1024,
+    maxJsonDepth,
     maxPageSize: options.limits?.maxPageSize ?? 1000,
   };
   const authenticator = createAuthenticator(options.auth);
@@ -253,7 +280,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     const params = validate.params({ ...queryObject(request.query), ...pathParams });
     let body: unknown;
     if (validate.hasJsonBody) {
-      body = await readJsonBody(request, limits.maxJsonBytes);
+      body = await readJsonBody(request, limits);
       validate.body(body);
     }
     // Public operations see `principal` undefined when no credential was sent, anonymous ones always.

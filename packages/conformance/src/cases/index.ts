@@ -23,6 +23,7 @@ import { configOptionCases } from './config-options.js';
 import { discoveryAuthGroup, discoveryCases } from './discovery.js';
 import { httpErrorCases } from './http-errors.js';
 import { infoCases } from './info.js';
+import { jsonDepthCases } from './json-depth.js';
 import { paginationCases } from './pagination.js';
 import { secretCases } from './secrets.js';
 import { secretsBearerGroup } from './secrets-isolation.js';
@@ -55,6 +56,7 @@ export {
   discoveryCases,
   httpErrorCases,
   infoCases,
+  jsonDepthCases,
   paginationCases,
   secretCases,
   secretsBearerGroup,
@@ -74,6 +76,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...configOptionCases,
   ...agentBehaviourCases,
   ...httpErrorCases,
+  ...jsonDepthCases,
   ...clientHabitCases,
   ...secretCases,
   ...clientFunctionCases,
