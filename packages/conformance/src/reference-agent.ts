@@ -216,7 +216,8 @@ export function createReferenceAgent(): AgentDefinition {
       stepsRun.set(taskId, stepIndex);
       try {
         const delay = Math.max(0, ctx.config.delay_ms as number);
-        await sleep(delay);
+        // No timer at all without a delay: a step then costs no extra turn of the event loop.
+        if (delay > 0) await sleep(delay);
         const additional_output = { step_index: stepIndex, in_flight: inFlight };
         // The benchmark flow (PROTOCOL.md section 11): the task's first step, empty, acts on the
         // task's input and ends the task; so does the resumed work of such a step after a pause

@@ -52,7 +52,7 @@ export { isDiscoveryPath, isProtocolPath } from './http/paths.js';
 export { errorResponse, jsonResponse } from './http/responses.js';
 export type { CoreRequest, CoreResponse } from './http/types.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
-export { FunctionCallError, type SecretDemand } from './pause.js';
+export { FunctionCallError, SecretDeclinedError, type SecretDemand } from './pause.js';
 export {
   createAgentProtocol,
   type AgentProtocol,

@@ -17,6 +17,7 @@ import {
 import { oauth2JwksGroup, oauth2JwtScopesGroup } from './auth-oauth2-jwks.js';
 import { artifactPathCases } from './artifact-paths.js';
 import { artifactCases } from './artifacts.js';
+import { benchmarkFlowCases } from './benchmark-flow.js';
 import { clientFunctionCases } from './client-functions.js';
 import { clientHabitCases } from './client-habits.js';
 import { configOptionCases } from './config-options.js';
@@ -25,6 +26,7 @@ import { httpErrorCases } from './http-errors.js';
 import { infoCases } from './info.js';
 import { jsonDepthCases } from './json-depth.js';
 import { paginationCases } from './pagination.js';
+import { secretDeclineCases } from './secret-declines.js';
 import { secretCases } from './secrets.js';
 import { secretsBearerGroup } from './secrets-isolation.js';
 import { stepCases } from './steps.js';
@@ -49,6 +51,7 @@ export {
   oauth2JwtScopesGroup,
   artifactCases,
   artifactPathCases,
+  benchmarkFlowCases,
   clientFunctionCases,
   clientHabitCases,
   configOptionCases,
@@ -59,6 +62,7 @@ export {
   jsonDepthCases,
   paginationCases,
   secretCases,
+  secretDeclineCases,
   secretsBearerGroup,
   stepCases,
   taskCases,
@@ -75,10 +79,12 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...discoveryCases,
   ...configOptionCases,
   ...agentBehaviourCases,
+  ...benchmarkFlowCases,
   ...httpErrorCases,
   ...jsonDepthCases,
   ...clientHabitCases,
   ...secretCases,
+  ...secretDeclineCases,
   ...clientFunctionCases,
 ];
 
