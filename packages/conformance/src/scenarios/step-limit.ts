@@ -6,13 +6,7 @@ import { BEARER_TOKENS } from '../cases/auth-bearer.js';
 import { bearer } from '../cases/auth-shared.js';
 import { get, post, TASKS } from '../cases/requests.js';
 import { error } from '../shapes.js';
-import {
-  caller,
-  ensure,
-  ensureEqual,
-  ensureSuccess,
-  type Scenario,
-} from './scenario.js';
+import { caller, ensure, ensureEqual, ensureSuccess, type Scenario } from './scenario.js';
 
 const auth: AuthOptions = {
   strategy: 'bearer',
