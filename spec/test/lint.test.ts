@@ -8,7 +8,9 @@ interface LintReport {
   problems: Array<{ ruleId: string; message: string; location?: Array<{ pointer?: string }> }>;
 }
 
-describe('redocly lint', () => {
+// Redocly starts a whole CLI: on two busy cores (turbo runs other packages' tests beside it) that
+// takes longer than vitest's 5 s default.
+describe('redocly lint', { timeout: 60_000 }, () => {
   it('reports zero problems on openapi.yaml', () => {
     const result = spawnRedocly(['lint', 'openapi.yaml', '--format=json', '--lint-config=error']);
     const report = JSON.parse(result.stdout) as LintReport;
