@@ -165,10 +165,10 @@ describe('sqlite store', () => {
         .map((r) => r.detail)
         .join('\n');
     for (const sql of [
-      "SELECT * FROM tasks WHERE owner = 'a' AND ord > 99990 ORDER BY ord LIMIT 10",
+      "SELECT * FROM tasks WHERE owner = 'a' AND ord BETWEEN CAST(99991 AS INTEGER) AND CAST(100000 AS INTEGER) ORDER BY ord",
       "SELECT COALESCE(MAX(ord), 0) FROM tasks WHERE owner = 'a'",
-      "SELECT * FROM steps WHERE task_id = 't' AND ord > 50 ORDER BY ord LIMIT 10",
-      "SELECT * FROM artifacts WHERE task_id = 't' AND ord > 50 ORDER BY ord LIMIT 10",
+      "SELECT * FROM steps WHERE task_id = 't' AND ord BETWEEN CAST(51 AS INTEGER) AND CAST(60 AS INTEGER) ORDER BY ord",
+      "SELECT * FROM artifacts WHERE task_id = 't' AND ord BETWEEN CAST(51 AS INTEGER) AND CAST(60 AS INTEGER) ORDER BY ord",
       // The artifacts of a page of steps: one lookup per step id, by index.
       'SELECT * FROM artifacts WHERE step_id IN (SELECT value FROM json_each(\'["a","b"]\')) ORDER BY step_id, ord',
     ]) {
