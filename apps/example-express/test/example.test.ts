@@ -1,4 +1,9 @@
-import { checkExampleAuth, checkExampleContract, startExampleProcess } from 'example-shared';
+import {
+  checkExampleAuth,
+  checkExampleContract,
+  checkKillLosesNothing,
+  startExampleProcess,
+} from 'example-shared';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,4 +33,11 @@ it('serves the docs site at /docs/', async () => {
 
 it('reads the auth environment: AGENT_AUTH=bearer turns away a request without a token', async () => {
   await checkExampleAuth(fileURLToPath(new URL('../dist/main.js', import.meta.url)));
+}, 60_000);
+
+it('loses nothing acknowledged when killed with SIGKILL under load (default SQLite store)', async () => {
+  const { steps } = await checkKillLosesNothing(
+    fileURLToPath(new URL('../dist/main.js', import.meta.url)),
+  );
+  expect(steps).toBeGreaterThan(0);
 }, 60_000);
