@@ -304,6 +304,16 @@ describe('the built docs site, offline, in chromium', () => {
       })),
     );
     expect(entries.length).toBeGreaterThan(0);
+    // The spec package's version is a published release: archived, listed first, with its
+    // changelog (not an "unreleased" bundle on top of nothing).
+    const { version } = JSON.parse(
+      readFileSync(
+        createRequire(import.meta.url).resolve('@agent-protocol/spec/package.json'),
+        'utf8',
+      ),
+    ) as { version: string };
+    expect(version).not.toBe('0.0.0');
+    expect(entries.map((e) => e.id)).toContain(`v${version}`);
     await screenshot(page, 'versions', true);
     for (const entry of entries) {
       expect(entry.changelog, entry.id).not.toBe('');
