@@ -106,6 +106,14 @@ export interface HandlerContext {
   resumed: boolean;
   /** True when no step of this task was recorded before this one. */
   firstStep: boolean;
+  /**
+   * The step's output, as it is produced: each `write` is an `output.delta` event subscribers
+   * see at once; the step's final `output` is everything written (then what the handler returns,
+   * where it does not repeat it). Resolves once the text is stored.
+   */
+  output: { write(text: string): Promise<void> };
+  /** Aborted when the client cancels the step or the server shuts down: stop work early. */
+  signal: AbortSignal;
 }
 
 /** A secret asked for: a key declared in the agent's `secrets`, or a demand spelled out. */
@@ -145,8 +153,13 @@ export interface AgentDefinition {
   clientFunctions?: ClientFunction[];
   /** Runs when a task is created, before the response. Optional. */
   onTask?(args: TaskHandlerArgs): Promise<void> | void;
-  /** Runs each step. */
-  onStep(args: StepHandlerArgs): Promise<StepResult> | StepResult;
+  /**
+   * Runs each step. It may also return an async iterable of text: each chunk is written to
+   * `ctx.output` as it comes, and the step completes when the iterable ends.
+   */
+  onStep(
+    args: StepHandlerArgs,
+  ): Promise<StepResult | AsyncIterable<string>> | StepResult | AsyncIterable<string>;
 }
 
 /** Declares an agent. An identity function that exists for type inference and validation. */

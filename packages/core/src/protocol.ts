@@ -21,6 +21,7 @@ import { specDocument } from './spec-document.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { PageRequest, Store } from './store/types.js';
 import { SpecValidator } from './validation.js';
+import { stepOperations } from './steps/operations.js';
 
 export interface AgentProtocolLimits {
   /**
@@ -83,6 +84,28 @@ export interface AgentProtocolOptions {
    * @default silent
    */
   logger?: Logger;
+  /**
+   * On `close()` (SIGTERM in the example apps): no new step is taken (503), running steps get
+   * this long to finish, then they are stopped (their `ctx.signal` fires) and complete
+   * `failed` / `interrupted`, their streams ending. Background steps still waiting run after the
+   * next start.
+   * @default 10000
+   */
+  shutdownGraceMs?: number;
+  /** Event streams of steps (`GET .../steps/{step_id}/events`). */
+  streams?: {
+    /**
+     * A `: keep-alive` comment at least this often while nothing else is sent.
+     * @default 15000
+     */
+    keepAliveMs?: number;
+    /**
+     * Bytes a subscriber may leave unread before it is dropped (its stream ends; it reconnects
+     * with `Last-Event-ID` and misses nothing): a stalled reader never grows the server's memory.
+     * @default 1048576 (1 MiB)
+     */
+    maxBufferedBytes?: number;
+  };
 }
 
 /** The framework-free server: adapters call `handle` and write back what it returns. */
@@ -92,6 +115,14 @@ export interface AgentProtocol {
   readonly service: AgentService;
   /** The protocol's own logger: what an adapter logs goes through it, so secrets stay masked. */
   readonly logger: Logger;
+  /**
+   * Stops taking steps (503) and lets running ones finish within `shutdownGraceMs`, then stops
+   * them (`failed` / `interrupted`), which ends their event streams. Reads still work. Call it
+   * before closing the HTTP server, so open streams end instead of holding the server open.
+   * Idempotent; `close()` calls it too.
+   */
+  stop(): Promise<void>;
+  /** `stop()`, then closes the store. Call it once the HTTP server no longer takes requests. */
   close(): Promise<void>;
 }
 
@@ -174,8 +205,8 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   const router = new Router(specDocument);
   const validator = new SpecValidator(specDocument);
   validator.compileAll(router.routes());
-  const ready = store.removeIncompleteSteps().then((n) => {
-    if (n > 0) logger.info(`removed ${n} step(s) left incomplete by an earlier crash`);
+  const ready = service.recover().then((n) => {
+    if (n > 0) logger.info(`resumed ${n} step(s) an earlier process left unfinished`);
   });
 
   const page = (params: Record<string, unknown>): PageRequest => ({
@@ -207,13 +238,10 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     listAgentTasks: async (c) => json(200, await service.listTasks(c.principal, page(c.params))),
     getAgentTask: async (c) =>
       json(200, await service.getTask(c.principal, id(c.params, 'task_id'))),
-    executeAgentTaskStep: (c) =>
-      stepLimit.run(c.principal.id, async () =>
-        json(
-          200,
-          await service.executeStep(c.principal, id(c.params, 'task_id'), c.body as object),
-        ),
-      ),
+    ...stepOperations(service, stepLimit, {
+      keepAliveMs: options.streams?.keepAliveMs ?? 15_000,
+      maxBufferedBytes: options.streams?.maxBufferedBytes ?? 1024 * 1024,
+    }),
     listAgentTaskSteps: async (c) =>
       json(200, await service.listSteps(c.principal, id(c.params, 'task_id'), page(c.params))),
     getAgentTaskStep: async (c) =>
@@ -287,6 +315,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     return operation({ request, params, body, principal: principal as Principal });
   }
 
+  let stopping: Promise<void> | undefined;
   return {
     service,
     logger,
@@ -308,9 +337,14 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       }
       return response;
     },
+    stop() {
+      stopping ??= ready
+        .catch(() => undefined)
+        .then(() => service.drain(options.shutdownGraceMs ?? 10_000));
+      return stopping;
+    },
     async close() {
-      await ready.catch(() => undefined);
-      await service.drain();
+      await this.stop();
       await store.close();
     },
   };

@@ -36,5 +36,7 @@ export function toStep(record: StepRecord, artifacts: ArtifactRecord[]): Step {
     artifacts: artifacts.map(toArtifact),
     is_last: record.is_last,
     ...(record.extensions ?? {}),
-  };
+    ...(record.outcome ? { outcome: record.outcome } : {}),
+    ...(record.error ? { error: record.error } : {}),
+  } as Step;
 }

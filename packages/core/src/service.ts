@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AgentDefinition,
-  AgentInfo,
-  Artifact,
-  CreateArtifactInput,
-  HandlerContext,
-  Step,
-  StepResult,
-  Task,
-} from './agent.js';
+import type { AgentDefinition, AgentInfo, Artifact, Step, StepResult, Task } from './agent.js';
 import { assertArtifactLocation } from './artifact-paths.js';
 import type { Principal } from './auth/types.js';
 import { ClientFunctions } from './client-functions.js';
@@ -24,12 +15,15 @@ import {
   pauseSentence,
   RunState,
   StepPaused,
-  type FunctionResultInput,
   type PauseState,
 } from './pause.js';
-import { handlerSecrets } from './secrets/handler-secrets.js';
+import { handlerContext, type HandlerDeps } from './handler-context.js';
 import type { SecretsService } from './secrets/service.js';
-import { KeyedQueue } from './task-queue.js';
+import { eventsOfCompletedStep, StepEvents } from './steps/events.js';
+import { StepRunner, type ExecuteStep, type LiveStep } from './steps/runner.js';
+import { completeStep, failureOf, INTERRUPTED } from './steps/state.js';
+import { drain, joinOutput } from './steps/output.js';
+import { bodyOf, isBlank, newStep, type RequestBody } from './steps/request.js';
 
 export interface Pagination {
   total_items: number;
@@ -47,44 +41,15 @@ export function pagination(total: number, page: PageRequest): Pagination {
   };
 }
 
-interface RequestBody {
-  input?: string | null;
-  additional_input?: Record<string, unknown>;
-  client_functions?: string[];
-  function_results?: FunctionResultInput[];
-  declined_secrets?: string[];
-}
-
-/** What a step's run knows of the task's history. */
-interface StepRun {
-  resumed: boolean;
-  /** No step of the task was recorded before. */
-  first: boolean;
-  /** Every secret key declined in the task so far. */
-  declined: string[];
-}
-
-/** The extension fields of a step request, echoed on the step like its input. */
-function requestExtensions(
-  answers: FunctionResultInput[],
-  declines: string[],
-): Record<string, unknown> | undefined {
-  if (answers.length === 0 && declines.length === 0) return undefined;
-  return {
-    ...(answers.length > 0 ? { function_results: answers } : {}),
-    ...(declines.length > 0 ? { declined_secrets: declines } : {}),
-  };
-}
-
-const isBlank = (input: string | null | undefined) => input == null || input.trim() === '';
-
 /**
  * The Agent Protocol's operations on a store, a file store and an agent, with no HTTP in sight.
  * Every method takes the calling principal and sees only that principal's data.
  */
 export class AgentService {
-  private readonly queue = new KeyedQueue();
-  private readonly functions: ClientFunctions;
+  private readonly runner: StepRunner;
+  /** The live feed of step events, for streams. */
+  readonly events: StepEvents;
+  private readonly handlerDeps: HandlerDeps;
 
   constructor(
     private readonly agent: AgentDefinition,
@@ -93,12 +58,20 @@ export class AgentService {
     private readonly secrets: SecretsService,
     private readonly logger: Logger,
   ) {
-    this.functions = new ClientFunctions(agent.clientFunctions);
+    this.events = new StepEvents(store);
+    this.runner = new StepRunner(store, this.events, logger);
+    this.handlerDeps = {
+      agent,
+      files,
+      secrets,
+      functions: new ClientFunctions(agent.clientFunctions),
+      logger,
+    };
   }
 
   /** Waits for every step in progress to finish (for a clean shutdown). */
-  async drain(): Promise<void> {
-    await this.queue.idle();
+  async drain(graceMs = 10_000): Promise<void> {
+    await this.runner.close(graceMs);
   }
 
   /**
@@ -130,7 +103,7 @@ export class AgentService {
 
   async createTask(principal: Principal, body: RequestBody): Promise<Task> {
     const config = resolveConfig(this.agent.configOptions, body.additional_input, 'task');
-    this.functions.assertKnown(body.client_functions);
+    this.handlerDeps.functions.assertKnown(body.client_functions);
     const record: TaskRecord = {
       task_id: randomUUID(),
       owner: principal.id,
@@ -141,7 +114,15 @@ export class AgentService {
     };
     const created: ArtifactRecord[] = [];
     if (this.agent.onTask) {
-      const ctx = this.context(principal, config, record, null, created, undefined);
+      const ctx = handlerContext(
+        this.handlerDeps,
+        principal,
+        config,
+        record,
+        null,
+        created,
+        undefined,
+      );
       try {
         await this.agent.onTask({ task: toTask(record, []), ctx });
       } catch (error) {
@@ -165,7 +146,77 @@ export class AgentService {
     return { tasks, pagination: pagination(total, page) };
   }
 
+  /** A v1 step: runs when its turn comes, answered finished (`outcome` says how it ended). */
   async executeStep(principal: Principal, taskId: string, body: RequestBody): Promise<Step> {
+    const { task, run } = await this.prepare(principal, taskId, body);
+    const { step, created } = await this.runner.runSync(newStep(task, body, principal), run);
+    return toStep(step, created);
+  }
+
+  /**
+   * A background step (`Prefer: respond-async`): recorded and acknowledged at once, run when its
+   * turn comes. `onSettled` runs once it has completed (the caller's step-limit place).
+   */
+  async startStep(
+    principal: Principal,
+    taskId: string,
+    body: RequestBody,
+    onSettled: () => void = () => undefined,
+  ): Promise<Step> {
+    const { task, run } = await this.prepare(principal, taskId, body);
+    // Answers to a pause are checked now when nothing of the task is ahead of this step, so a
+    // wrong one is a 409 rather than a failed step later.
+    if (this.runner.isIdle(taskId)) {
+      const paused = (await this.store.lastStep(taskId))?.pause;
+      if (body.function_results?.length) applyResults(paused, body.function_results);
+      assertDeclinable(paused, body.declined_secrets ?? []);
+    }
+    return this.runner.startBackground(newStep(task, body, principal), run, onSettled);
+  }
+
+  /** Cancels a step of the caller's task (409 once it has completed). */
+  async cancelStep(principal: Principal, taskId: string, stepId: string): Promise<Step> {
+    return this.runner.cancel(await this.stepOr404(principal, taskId, stepId));
+  }
+
+  /** The step and its events after `after`: the log of a background step, or rebuilt. */
+  async replayEvents(principal: Principal, taskId: string, stepId: string, after: number) {
+    const step = await this.stepOr404(principal, taskId, stepId);
+    let records = await this.store.stepEvents(stepId, after);
+    if (records.length === 0 && step.status === 'completed' && !(await this.hasLog(stepId))) {
+      const artifacts = (await this.store.artifactsOfStep(stepId)).map(toArtifact);
+      records = eventsOfCompletedStep(toStep(step, []), artifacts).filter((e) => e.id > after);
+    }
+    return { records, finished: step.status === 'completed' };
+  }
+
+  private async hasLog(stepId: string): Promise<boolean> {
+    return (await this.store.stepEvents(stepId, 0)).length > 0;
+  }
+
+  async stepOr404(principal: Principal, taskId: string, stepId: string): Promise<StepRecord> {
+    await this.taskOr404(principal, taskId);
+    const step = await this.store.getStep(taskId, stepId);
+    if (!step) throw AgentProtocolError.notFound('Step', stepId);
+    return step;
+  }
+
+  /** Resumes what a restart left: interrupted steps completed, waiting ones run. */
+  async recover(): Promise<number> {
+    return this.runner.recover(
+      (step) => async (record, live) => {
+        const task = await this.store.getTask(step.owner ?? 'anonymous', step.task_id);
+        if (!task) throw new Error(`task ${step.task_id} of step ${step.step_id} is gone`);
+        const body = bodyOf(step);
+        const { run } = await this.prepare({ id: task.owner, claims: {} }, task.task_id, body);
+        return run(record, live);
+      },
+      () => () => undefined,
+    );
+  }
+
+  /** Checks a step request before anything is queued or recorded, and builds its run. */
+  private async prepare(principal: Principal, taskId: string, body: RequestBody) {
     const task = await this.taskOr404(principal, taskId);
     const taskConfig = resolveConfig(this.agent.configOptions, task.additional_input, 'task');
     // Resolved now, so a bad option is a 422 before anything is queued or recorded.
@@ -175,16 +226,20 @@ export class AgentService {
       'step',
       taskConfig,
     );
-    return this.queue.run(taskId, () => this.runStep(principal, task, body, taskConfig, config));
+    const run: ExecuteStep = (step, live) =>
+      this.runStep(principal, task, step, body, taskConfig, config, live);
+    return { task, run };
   }
 
   private async runStep(
     principal: Principal,
     task: TaskRecord,
+    step: StepRecord,
     body: RequestBody,
     taskConfig: Record<string, unknown>,
     stepConfig: Record<string, unknown>,
-  ): Promise<Step> {
+    live: LiveStep,
+  ): Promise<ArtifactRecord[]> {
     // Resume the work a previous step paused, when the client answers it (function results,
     // declined secrets) or simply continues (an empty input); any other input starts new work and
     // drops the pause.
@@ -198,6 +253,7 @@ export class AgentService {
       paused !== undefined && (answers.length > 0 || declines.length > 0 || isBlank(body.input));
     // Declining is remembered for the rest of the task: each step carries the task's refusals.
     const declined = [...new Set([...(last?.declined ?? []), ...declines])];
+    if (declined.length > 0) step.declined = declined;
     const work: PauseState['work'] = resume
       ? paused.work
       : { input: body.input ?? null, additional_input: body.additional_input };
@@ -206,64 +262,67 @@ export class AgentService {
       ? resolveConfig(this.agent.configOptions, work.additional_input, 'step', taskConfig)
       : stepConfig;
 
-    const step: StepRecord = {
-      step_id: randomUUID(),
-      task_id: task.task_id,
-      name: null,
-      status: 'running',
-      input: body.input ?? null,
-      additional_input: body.additional_input,
-      output: null,
-      additional_output: null,
-      is_last: false,
-      extensions: requestExtensions(answers, declines),
-      declined: declined.length > 0 ? declined : undefined,
-      created_at: new Date().toISOString(),
-    };
-
     const created: ArtifactRecord[] = [];
     const state = new RunState(resume ? calls.map((c) => ({ ...c })) : []);
+    let result: StepResult = {};
     try {
-      const ctx = this.context(principal, config, task, step.step_id, created, state, {
-        resumed: resume,
-        first: last === undefined,
-        declined,
-      });
+      const ctx = handlerContext(
+        this.handlerDeps,
+        principal,
+        config,
+        task,
+        step.step_id,
+        created,
+        state,
+        {
+          resumed: resume,
+          first: last === undefined,
+          declined,
+          live,
+        },
+      );
       const taskArtifacts = await this.store.artifactsOfTask(task.task_id);
-      let result: StepResult = {};
       try {
-        result =
-          (await this.agent.onStep({
-            task: toTask(task, taskArtifacts),
-            step: toStep(step, []),
-            input: work.input,
-            additional_input: work.additional_input,
-            ctx,
-          })) ?? {};
+        const returned = await this.agent.onStep({
+          task: toTask(task, taskArtifacts),
+          step: toStep(step, []),
+          input: work.input,
+          additional_input: work.additional_input,
+          ctx,
+        });
+        result = await drain(returned, live);
       } catch (error) {
         if (!(error instanceof StepPaused)) throw error;
       }
-      step.status = 'completed';
-      // A handler that caught the pause and went on is still paused: what it returned is not an answer.
-      if (state.paused) {
-        await this.discardFiles(created.splice(0));
-        this.pause(step, work, state);
-      } else {
-        step.output = result.output ?? null;
-        step.is_last = result.is_last ?? false;
-        step.name = result.name ?? null;
-        step.additional_output = result.additional_output ?? null;
-      }
     } catch (error) {
-      await this.discardFiles(created);
-      throw handlerFailure(error, 'step');
+      await this.discardFiles(created.splice(0));
+      // A handler's own AgentProtocolError is a deliberate 4xx: a v1 client gets it as it is.
+      if (error instanceof AgentProtocolError && !live.logged) throw error;
+      if (!live.controller.signal.aborted) {
+        this.logger.error(`[task ${task.task_id} step ${step.step_id}] the handler failed`, error);
+      }
+      step.output = live.written || null;
+      if (live.interrupted) completeStep(step, 'failed', INTERRUPTED);
+      else if (live.controller.signal.aborted) completeStep(step, 'cancelled');
+      else completeStep(step, 'failed', failureOf(error));
+      return created;
     }
-    // One write, once the step is done: nothing of it was acknowledged before.
-    await this.store.insertStep(step, created).catch(async (error: unknown) => {
-      await this.discardFiles(created);
-      throw error;
-    });
-    return toStep(step, created);
+    // A handler that caught the pause and went on is still paused: what it returned is not an answer.
+    if (state.paused && !live.controller.signal.aborted) {
+      await this.discardFiles(created.splice(0));
+      completeStep(step, 'succeeded');
+      this.pause(step, work, state);
+      // What was streamed before the pause stays the start of the output.
+      step.output = live.written + (step.output ?? '');
+      return created;
+    }
+    step.output = joinOutput(live.written, result.output) ?? null;
+    step.is_last = result.is_last ?? false;
+    step.name = result.name ?? null;
+    step.additional_output = result.additional_output ?? null;
+    if (live.interrupted) completeStep(step, 'failed', INTERRUPTED);
+    else completeStep(step, live.controller.signal.aborted ? 'cancelled' : 'succeeded');
+    return created;
   }
 
   /** Ends a step paused: the sentence in `output`, the typed fields, and the work to resume. */
@@ -349,76 +408,6 @@ export class AgentService {
     const task = await this.store.getTask(principal.id, taskId);
     if (!task) throw AgentProtocolError.notFound('Task', taskId);
     return task;
-  }
-
-  private context(
-    principal: Principal,
-    config: Record<string, unknown>,
-    task: TaskRecord,
-    stepId: string | null,
-    created: ArtifactRecord[],
-    state: RunState | undefined,
-    run?: StepRun,
-  ): HandlerContext {
-    const prefix = `[task ${task.task_id}${stepId ? ` step ${stepId}` : ''}]`;
-    const needsStep = (what: string) =>
-      new Error(`${what} can only pause a step, not task creation.`);
-    return {
-      principal,
-      config,
-      resumed: run?.resumed ?? false,
-      firstStep: run?.first ?? false,
-      log: {
-        info: (message) => this.logger.info(`${prefix} ${message}`),
-        error: (message, error) => this.logger.error(`${prefix} ${message}`, error),
-      },
-      secrets: handlerSecrets({
-        secrets: this.secrets,
-        principal,
-        declared: this.agent.secrets ?? {},
-        declined: new Set(run?.declined),
-        state,
-      }),
-      functions: {
-        available: (name) => task.client_functions?.includes(name) ?? false,
-        // Not `async`: the call must register before the first await, so calls made together
-        // (Promise.all) pause together.
-        call: (name, args) => {
-          try {
-            if (!task.client_functions?.includes(name)) {
-              throw new Error(
-                `The client of this task did not opt in to '${name}' (see ctx.functions.available).`,
-              );
-            }
-            this.functions.assertArguments(name, args);
-            if (!state) throw needsStep('ctx.functions.call');
-            return Promise.resolve(state.call(name, args));
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        },
-      },
-      artifacts: {
-        create: async (input: CreateArtifactInput) => {
-          const relativePath = input.relativePath ?? null;
-          assertArtifactLocation(input.fileName, relativePath);
-          const artifactId = randomUUID();
-          const size = await this.files.write(artifactId, input.data);
-          const record: ArtifactRecord = {
-            artifact_id: artifactId,
-            task_id: task.task_id,
-            step_id: stepId,
-            agent_created: true,
-            file_name: input.fileName,
-            relative_path: relativePath,
-            size,
-            created_at: new Date().toISOString(),
-          };
-          created.push(record);
-          return toArtifact(record);
-        },
-      },
-    };
   }
 
   private async discardFiles(created: ArtifactRecord[]): Promise<void> {

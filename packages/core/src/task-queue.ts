@@ -10,6 +10,11 @@ export class KeyedQueue {
     while (this.tails.size > 0) await Promise.all(this.tails.values());
   }
 
+  /** Whether nothing is queued or running for `key`. */
+  isIdle(key: string): boolean {
+    return !this.tails.has(key);
+  }
+
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const result = previous.then(work, work);

@@ -141,11 +141,13 @@ describe('client-executed functions', () => {
     const id = await optedInTask();
     const before = runs;
     const res = await step(id, { input: 'bad args' });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ outcome: 'failed', error: { code: 'step_failed' } });
     expect(runs).toBe(before + 1);
+    // The failed step is kept, and the task takes the next one.
     expect(
       (await h.call('GET', `/ap/v1/agent/tasks/${id}/steps`)).json.pagination.total_items,
-    ).toBe(0);
+    ).toBe(1);
   });
 
   it('the info endpoint lists the functions and secrets the agent declares', async () => {

@@ -104,14 +104,19 @@ describe('createAgentProtocol().handle', () => {
     expect(wrong.headers.allow).toBe('GET, POST');
   });
 
-  it('a failing handler gets a JSON 500 that hides its message and leaves no step behind', async () => {
+  it('a failing handler completes the step as failed, hiding its message; the task goes on', async () => {
     await setup();
     const id = (await call('POST', '/ap/v1/agent/tasks', {})).json.task_id as string;
     const failed = await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'boom' });
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(200);
+    expect(failed.json).toMatchObject({
+      status: 'completed',
+      outcome: 'failed',
+      error: { code: 'step_failed' },
+    });
     expect(JSON.stringify(failed.json)).not.toContain('secret internals');
     expect((await call('GET', `/ap/v1/agent/tasks/${id}/steps`)).json.pagination.total_items).toBe(
-      0,
+      1,
     );
     expect((await call('POST', `/ap/v1/agent/tasks/${id}/steps`, { input: 'ok' })).status).toBe(
       200,

@@ -99,19 +99,31 @@ describe.each(stores)('%s store', (_name, make) => {
 });
 
 describe('sqlite store', () => {
-  it('keeps everything across a reopen and removes steps a crash left incomplete', async () => {
+  it('keeps everything across a reopen, and lists the steps a restart must resume with their events', async () => {
     const dataDir = await tempDir();
     const before = new SqliteStore({ dataDir });
     await before.insertTask(task('t'));
     await before.insertStep(step('t', 'done', 'completed'));
-    await before.insertStep(step('t', 'interrupted', 'running'));
+    const event = (id: number, name: string) => ({
+      step_id: 'running',
+      id,
+      event: name,
+      data: '{}',
+    });
+    await before.insertStep(step('t', 'running', 'running'), [], [event(1, 'step.created')]);
+    await before.appendStepEvents([event(2, 'step.running'), event(3, 'output.delta')]);
+    await before.insertStep(step('t', 'queued', 'created'));
     await before.close();
 
     const after = new SqliteStore({ dataDir });
-    expect(await after.removeIncompleteSteps()).toBe(1);
     expect((await after.getTask('alice', 't'))?.additional_input).toEqual({ n: 't' });
-    const steps = await after.listSteps('t', { page: 1, size: 10 });
-    expect(steps.items.map((s) => s.step_id)).toEqual(['done']);
+    expect((await after.unfinishedSteps()).map((s) => [s.step_id, s.status])).toEqual([
+      ['running', 'running'],
+      ['queued', 'created'],
+    ]);
+    expect((await after.stepEvents('running', 1)).map((e) => e.id)).toEqual([2, 3]);
+    // The step before the next one to run is the last completed one.
+    expect((await after.lastStep('t'))?.step_id).toBe('done');
     await after.close();
   });
 
@@ -249,7 +261,7 @@ describe('sqlite store migrations', () => {
     await first.close();
     // Turn it into a directory written by the first schema version.
     const db = new Database(join(dataDir, 'agent.db'));
-    db.exec('DROP TABLE secrets');
+    db.exec('DROP TABLE secrets; DROP TABLE step_events; DROP INDEX steps_unfinished');
     db.pragma('user_version = 1');
     db.close();
 
@@ -264,9 +276,12 @@ describe('sqlite store migrations', () => {
       updated_at: 'now',
     });
     expect((await reopened.getSecret('anonymous', 'K'))?.secret_id).toBe('s1');
+    // The event log of background steps (migration 3) is there too.
+    await reopened.appendStepEvents([{ step_id: 's', id: 1, event: 'step.created', data: '{}' }]);
+    expect((await reopened.stepEvents('s', 0)).map((e) => e.event)).toEqual(['step.created']);
     await reopened.close();
     const check = new Database(join(dataDir, 'agent.db'), { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
     check.close();
   });
 });

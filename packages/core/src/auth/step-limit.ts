@@ -8,7 +8,20 @@ export class PrincipalStepLimit {
 
   /** Runs `work` if the principal is under its limit; else a 429 with `Retry-After`. */
   async run<T>(principal: string, work: () => Promise<T>): Promise<T> {
-    if (this.max === undefined) return work();
+    const release = this.acquire(principal);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Takes one of the principal's places (a 429 with `Retry-After` when none is left); the
+   * returned function gives it back, once. A background step holds it until it completes.
+   */
+  acquire(principal: string): () => void {
+    if (this.max === undefined) return () => undefined;
     const current = this.running.get(principal) ?? 0;
     if (current >= this.max) {
       throw new AgentProtocolError(
@@ -18,12 +31,13 @@ export class PrincipalStepLimit {
       );
     }
     this.running.set(principal, current + 1);
-    try {
-      return await work();
-    } finally {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const left = (this.running.get(principal) ?? 1) - 1;
       if (left === 0) this.running.delete(principal);
       else this.running.set(principal, left);
-    }
+    };
   }
 }

@@ -3,6 +3,7 @@ import type {
   Page,
   PageRequest,
   SecretRecord,
+  StepEventRecord,
   StepRecord,
   Store,
   TaskRecord,
@@ -22,6 +23,7 @@ export class MemoryStore implements Store {
   private readonly artifacts = new Map<string, ArtifactRecord[]>();
   private readonly artifactsByStep = new Map<string, ArtifactRecord[]>();
   private readonly secrets = new Map<string, SecretRecord>();
+  private readonly events = new Map<string, StepEventRecord[]>();
 
   async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
     this.tasks.set(task.task_id, task);
@@ -40,11 +42,44 @@ export class MemoryStore implements Store {
     return slice(this.tasksByOwner.get(owner) ?? [], page);
   }
 
-  async insertStep(step: StepRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
+  async insertStep(
+    step: StepRecord,
+    artifacts: ArtifactRecord[] = [],
+    events: StepEventRecord[] = [],
+  ): Promise<void> {
     const list = this.steps.get(step.task_id) ?? [];
     list.push({ ...step });
     this.steps.set(step.task_id, list);
     for (const artifact of artifacts) await this.insertArtifact(artifact);
+    await this.appendStepEvents(events);
+  }
+
+  async updateStep(
+    step: StepRecord,
+    artifacts: ArtifactRecord[] = [],
+    events: StepEventRecord[] = [],
+  ): Promise<void> {
+    const list = this.steps.get(step.task_id) ?? [];
+    const i = list.findIndex((s) => s.step_id === step.step_id);
+    if (i >= 0) list[i] = { ...step };
+    for (const artifact of artifacts) await this.insertArtifact(artifact);
+    await this.appendStepEvents(events);
+  }
+
+  async appendStepEvents(events: StepEventRecord[]): Promise<void> {
+    for (const event of events) {
+      const log = this.events.get(event.step_id) ?? [];
+      log.push(event);
+      this.events.set(event.step_id, log);
+    }
+  }
+
+  async stepEvents(stepId: string, after: number): Promise<StepEventRecord[]> {
+    return (this.events.get(stepId) ?? []).filter((e) => e.id > after);
+  }
+
+  async unfinishedSteps(): Promise<StepRecord[]> {
+    return [...this.steps.values()].flat().filter((s) => s.status !== 'completed');
   }
 
   async getStep(taskId: string, stepId: string): Promise<StepRecord | undefined> {
@@ -56,7 +91,7 @@ export class MemoryStore implements Store {
   }
 
   async lastStep(taskId: string): Promise<StepRecord | undefined> {
-    return this.steps.get(taskId)?.at(-1);
+    return this.steps.get(taskId)?.findLast((s) => s.status === 'completed');
   }
 
   async insertArtifact(artifact: ArtifactRecord): Promise<void> {
@@ -123,10 +158,6 @@ export class MemoryStore implements Store {
 
   async resealSecrets(secrets: SecretRecord[]): Promise<void> {
     for (const s of secrets) this.secrets.set(s.secret_id, { ...s });
-  }
-
-  async removeIncompleteSteps(): Promise<number> {
-    return 0;
   }
 
   async close(): Promise<void> {}

@@ -6,6 +6,7 @@ import type {
   Page,
   PageRequest,
   SecretRecord,
+  StepEventRecord,
   StepRecord,
   Store,
   TaskRecord,
@@ -60,6 +61,15 @@ const MIGRATIONS = [
      updated_at TEXT NOT NULL
    );
    CREATE UNIQUE INDEX secrets_owner_key ON secrets(owner, secret_key);`,
+  // The event log of background steps (PROTOCOL.md section 8); a synchronous step keeps none.
+  `CREATE TABLE step_events (
+     step_id TEXT NOT NULL,
+     id INTEGER NOT NULL,
+     event TEXT NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (step_id, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX steps_unfinished ON steps(status) WHERE status != 'completed';`,
 ];
 
 /**
@@ -168,8 +178,21 @@ export class SqliteStore implements Store {
       getStep: db.prepare('SELECT * FROM steps WHERE task_id = ? AND step_id = ?'),
       countSteps: db.prepare('SELECT COALESCE(MAX(ord), 0) AS n FROM steps WHERE task_id = ?'),
       pageSteps: db.prepare(`SELECT * FROM steps WHERE task_id = ? AND ${PAGE_RANGE}`),
-      lastStep: db.prepare('SELECT * FROM steps WHERE task_id = ? ORDER BY ord DESC LIMIT 1'),
-      incompleteSteps: db.prepare("SELECT step_id, task_id FROM steps WHERE status != 'completed'"),
+      lastStep: db.prepare(
+        "SELECT * FROM steps WHERE task_id = ? AND status = 'completed' ORDER BY ord DESC LIMIT 1",
+      ),
+      unfinishedSteps: db.prepare(
+        "SELECT * FROM steps WHERE status != 'completed' ORDER BY task_id, ord",
+      ),
+      updateStep: db.prepare(
+        'UPDATE steps SET status = @status, body = @body WHERE step_id = @step_id',
+      ),
+      insertEvent: db.prepare(
+        'INSERT INTO step_events (step_id, id, event, data) VALUES (@step_id, @id, @event, @data)',
+      ),
+      stepEvents: db.prepare(
+        'SELECT * FROM step_events WHERE step_id = ? AND id > CAST(? AS INTEGER) ORDER BY id',
+      ),
       insertArtifact: db.prepare(
         `INSERT INTO artifacts (artifact_id, task_id, step_id, ord, agent_created, file_name, relative_path, size, created_at)
          VALUES (@artifact_id, @task_id, @step_id, (SELECT COALESCE(MAX(ord), 0) + 1 FROM artifacts WHERE task_id = @task_id),
@@ -256,7 +279,11 @@ export class SqliteStore implements Store {
     return this.page(this.stmts.countTasks, this.stmts.pageTasks, owner, page, taskFromRow);
   }
 
-  async insertStep(step: StepRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
+  async insertStep(
+    step: StepRecord,
+    artifacts: ArtifactRecord[] = [],
+    events: StepEventRecord[] = [],
+  ): Promise<void> {
     const row = {
       step_id: step.step_id,
       task_id: step.task_id,
@@ -267,7 +294,35 @@ export class SqliteStore implements Store {
     await this.commits.write(() => {
       this.stmts.insertStep.run(row);
       for (const artifact of artifacts) this.runInsertArtifact(artifact);
+      for (const event of events) this.stmts.insertEvent.run(event);
     });
+  }
+
+  async updateStep(
+    step: StepRecord,
+    artifacts: ArtifactRecord[] = [],
+    events: StepEventRecord[] = [],
+  ): Promise<void> {
+    const row = { step_id: step.step_id, status: step.status, body: stepBody(step) };
+    await this.commits.write(() => {
+      this.stmts.updateStep.run(row);
+      for (const artifact of artifacts) this.runInsertArtifact(artifact);
+      for (const event of events) this.stmts.insertEvent.run(event);
+    });
+  }
+
+  async appendStepEvents(events: StepEventRecord[]): Promise<void> {
+    await this.commits.write(() => {
+      for (const event of events) this.stmts.insertEvent.run(event);
+    });
+  }
+
+  async stepEvents(stepId: string, after: number): Promise<StepEventRecord[]> {
+    return this.stmts.stepEvents.all(stepId, after) as StepEventRecord[];
+  }
+
+  async unfinishedSteps(): Promise<StepRecord[]> {
+    return (this.stmts.unfinishedSteps.all() as StepRow[]).map(stepFromRow);
   }
 
   async getStep(taskId: string, stepId: string): Promise<StepRecord | undefined> {
@@ -360,14 +415,6 @@ export class SqliteStore implements Store {
       for (const s of secrets)
         this.stmts.resealSecret.run({ secret_id: s.secret_id, sealed: s.sealed });
     });
-  }
-
-  async removeIncompleteSteps(): Promise<number> {
-    const rows = this.stmts.incompleteSteps.all() as { step_id: string; task_id: string }[];
-    this.db.transaction(() => {
-      for (const row of rows) this.stmts.deleteStep.run(row.task_id, row.step_id);
-    })();
-    return rows.length;
   }
 
   async close(): Promise<void> {

@@ -28,8 +28,14 @@ export interface StepRecord {
   output: string | null;
   additional_output: Record<string, unknown> | null;
   is_last: boolean;
+  /** How a completed step ended (PROTOCOL.md section 8); unset while it is created or running. */
+  outcome?: 'succeeded' | 'failed' | 'cancelled';
+  /** Why a step failed: `step_failed` (its handler) or `interrupted` (its process went away). */
+  error?: { code: string; message: string };
   /** Extension fields sent on the wire (secret demands, function calls and results). */
   extensions: Record<string, unknown> | undefined;
+  /** Internal: the principal that asked for the step (to run it again after a restart). */
+  owner?: string;
   /** Internal: the work a paused step resumes. Never sent to clients. */
   pause?: PauseState;
   /**
@@ -38,6 +44,17 @@ export interface StepRecord {
    */
   declined?: string[];
   created_at: string;
+}
+
+/** One event of a step's stream, as the event log keeps it (PROTOCOL.md section 8). */
+export interface StepEventRecord {
+  step_id: string;
+  /** Increasing within the step, from 1: the SSE `id`. */
+  id: number;
+  /** `step.created`, `step.running`, `output.delta`, `artifact.created`, `step.paused`, `step.completed`. */
+  event: string;
+  /** The event's JSON data, serialised. */
+  data: string;
 }
 
 export interface ArtifactRecord {
@@ -83,10 +100,32 @@ export interface Store {
    * Records a step with the artifacts it created, in one transaction. A synchronous step is
    * recorded once, completed: until then nothing of it was acknowledged, so a crash loses nothing.
    */
-  insertStep(step: StepRecord, artifacts?: ArtifactRecord[]): Promise<void>;
+  insertStep(
+    step: StepRecord,
+    artifacts?: ArtifactRecord[],
+    events?: StepEventRecord[],
+  ): Promise<void>;
+  /**
+   * Rewrites a recorded step (a background step moving on: running, completed), records the
+   * artifacts it created and appends events to its log, in one transaction.
+   */
+  updateStep(
+    step: StepRecord,
+    artifacts?: ArtifactRecord[],
+    events?: StepEventRecord[],
+  ): Promise<void>;
+  /** Appends events to a step's log (`output.delta` while it runs). */
+  appendStepEvents(events: StepEventRecord[]): Promise<void>;
+  /** The step's logged events with an id above `after`, in order. */
+  stepEvents(stepId: string, after: number): Promise<StepEventRecord[]>;
+  /** Steps not completed (`created` or `running`), by task and in order: what a restart resumes. */
+  unfinishedSteps(): Promise<StepRecord[]>;
   getStep(taskId: string, stepId: string): Promise<StepRecord | undefined>;
   listSteps(taskId: string, page: PageRequest): Promise<Page<StepRecord>>;
-  /** The most recent step of the task, if any. */
+  /**
+   * The task's most recent completed step, if any: the one before a step about to run (steps of
+   * a task run in order, so every earlier one has completed; later ones wait).
+   */
   lastStep(taskId: string): Promise<StepRecord | undefined>;
 
   insertArtifact(artifact: ArtifactRecord): Promise<void>;
@@ -110,11 +149,6 @@ export interface Store {
   /** Replaces sealed values in one transaction (for key rotation). */
   resealSecrets(secrets: SecretRecord[]): Promise<void>;
 
-  /**
-   * Called once at start-up: removes steps left `created` or `running` by a crash. They were never
-   * acknowledged to a client, so removing them loses nothing and leaves no half-written record.
-   */
-  removeIncompleteSteps(): Promise<number>;
   close(): Promise<void>;
 }
 

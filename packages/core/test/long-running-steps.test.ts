@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PassThrough, Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineAgent } from '../src/agent.js';
+import { startCore, type Harness } from './harness.js';
+
+/** Writes `n` deltas of `size` characters, as fast as the store takes them; or waits on its signal. */
+const agent = defineAgent({
+  info: { name: 'long', version: '1' },
+  async onStep({ input, ctx }) {
+    const big = /^big (\d+) (\d+)$/.exec(input ?? '');
+    if (big) {
+      for (let i = 0; i < Number(big[1]); i++) await ctx.output.write('x'.repeat(Number(big[2])));
+      return {};
+    }
+    if (input === 'chunks') {
+      return (async function* () {
+        yield 'a';
+        yield 'b';
+        yield 'c';
+      })();
+    }
+    if (input === 'wait') {
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+      return { output: 'stopped' };
+    }
+    return { output: `said ${input}` };
+  },
+});
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+async function newTask(): Promise<string> {
+  return (await h.call('POST', '/ap/v1/agent/tasks', { input: 't' })).json.task_id as string;
+}
+
+async function streamOf(taskId: string, stepId: string): Promise<Readable> {
+  const response = await h.protocol.handle({
+    method: 'GET',
+    path: `/ap/v1/agent/tasks/${taskId}/steps/${stepId}/events`,
+    query: '',
+    headers: {},
+    body: (await import('node:stream')).Readable.from([]),
+  });
+  if (response.body?.kind !== 'stream') throw new Error(`no stream: ${response.status}`);
+  return response.body.stream;
+}
+
+describe('long-running steps in the core', () => {
+  it('drops a subscriber that stops reading once its unread bytes pass the limit; the log keeps everything', async () => {
+    h = await startCore({ agent, streams: { maxBufferedBytes: 64 * 1024 } });
+    const taskId = await newTask();
+    const step = await h.call(
+      'POST',
+      `/ap/v1/agent/tasks/${taskId}/steps`,
+      { input: 'big 200 4096' },
+      { prefer: 'respond-async' },
+    );
+    const stalled = await streamOf(taskId, step.json.step_id as string);
+    // Never read: the server must not hold 800 KiB of events for it.
+    const closed = new Promise((resolve) => stalled.once('close', resolve));
+    await closed;
+    expect(stalled.destroyed).toBe(true);
+    // At most the limit, the stream's own 16 KiB read buffer and the event that crossed the limit.
+    const buffered = stalled as PassThrough;
+    expect(buffered.readableLength + buffered.writableLength).toBeLessThan(
+      64 * 1024 + 16 * 1024 + 8192,
+    );
+    // Nothing is lost: a new subscriber replays every delta from the durable log.
+    while (
+      (await h.call('GET', `/ap/v1/agent/tasks/${taskId}/steps/${step.json.step_id}`)).json
+        .status !== 'completed'
+    ) {
+      await sleep(20);
+    }
+    const replay = await streamOf(taskId, step.json.step_id as string);
+    let text = '';
+    for await (const chunk of replay) text += String(chunk);
+    expect(text.match(/event: output\.delta/g)).toHaveLength(200);
+    expect(text).toContain('event: step.completed');
+  });
+
+  it('writes each chunk of an async iterable as a delta; the output is their concatenation', async () => {
+    h = await startCore({ agent });
+    const taskId = await newTask();
+    const done = await h.call('POST', `/ap/v1/agent/tasks/${taskId}/steps`, { input: 'chunks' });
+    expect(done.json).toMatchObject({ output: 'abc', outcome: 'succeeded' });
+    const step = await h.call(
+      'POST',
+      `/ap/v1/agent/tasks/${taskId}/steps`,
+      { input: 'chunks' },
+      { prefer: 'respond-async' },
+    );
+    let text = '';
+    for await (const chunk of await streamOf(taskId, step.json.step_id as string))
+      text += String(chunk);
+    const deltas = [...text.matchAll(/event: output\.delta\ndata: (.*)\n/g)].map(
+      (m) => JSON.parse(m[1]!).text,
+    );
+    expect(deltas).toEqual(['a', 'b', 'c']);
+  });
+
+  it('on stop: new steps get 503, a running step gets the grace period, then completes interrupted', async () => {
+    h = await startCore({ agent, shutdownGraceMs: 100 });
+    const taskId = await newTask();
+    const steps = `/ap/v1/agent/tasks/${taskId}/steps`;
+    const running = await h.call('POST', steps, { input: 'wait' }, { prefer: 'respond-async' });
+    const stream = await streamOf(taskId, running.json.step_id as string);
+    let text = '';
+    const ended = (async () => {
+      for await (const chunk of stream) text += String(chunk);
+    })();
+    const stopping = h.protocol.stop();
+    const refused = await h.call('POST', steps, { input: 'late' });
+    expect(refused.status).toBe(503);
+    expect(refused.json.code).toBe('unavailable');
+    expect(refused.headers['retry-after']).toBeDefined();
+    await stopping;
+    await ended;
+    const stepped = await h.call('GET', `${steps}/${running.json.step_id}`);
+    expect(stepped.json).toMatchObject({
+      status: 'completed',
+      outcome: 'failed',
+      error: { code: 'interrupted' },
+    });
+    // Its stream ended properly, with the terminal event.
+    expect(text.trim().split('\n\n').at(-1)).toMatch(/^id: \d+\nevent: step\.completed\n/);
+  });
+});
