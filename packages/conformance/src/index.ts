@@ -58,7 +58,12 @@ export {
   type CaseObservation,
   type ExchangeObservation,
 } from './observe.js';
-export { CONFORMANCE_LIMITS } from './limits.js';
+export {
+  CONFORMANCE_LIMITS,
+  CONFORMANCE_SHUTDOWN_GRACE_MS,
+  CONFORMANCE_STREAMS,
+} from './limits.js';
+export { parseEventStream, readEvents, SseParser } from './sse.js';
 export { ALL_BYTE_VALUES, toBuffer } from './bytes.js';
 export * from './cases/index.js';
 export {
@@ -70,6 +75,7 @@ export {
   persistenceScenarios,
   secretScenarios,
   stepLimitScenario,
+  streamingScenarios,
   ScenarioFailure,
   type Scenario,
 } from './scenarios/index.js';

@@ -13,3 +13,15 @@ export const CONFORMANCE_LIMITS = {
   maxJsonDepth: 64,
   maxPageSize: 100,
 } as const satisfies Required<AgentProtocolLimits>;
+
+/**
+ * Event streams of steps, as every server under test is started: a short keep-alive, so the
+ * keep-alive scenario sees a comment within a second instead of 15 s.
+ */
+export const CONFORMANCE_STREAMS = { keepAliveMs: 200 } as const;
+
+/**
+ * How long a server under test lets running steps finish when it closes before interrupting
+ * them: short, so the restart scenarios do not wait out a long step.
+ */
+export const CONFORMANCE_SHUTDOWN_GRACE_MS = 200;

@@ -4,6 +4,7 @@ import type { ConformanceCase } from './case.js';
 import { authCaseGroups, conformanceCases } from './cases/index.js';
 import { runCase, type CaseOutcome } from './run-case.js';
 import { withServer, type StartServer } from './server.js';
+import { parseEventStream } from './sse.js';
 
 /** Headers that say something about the protocol; the rest (date, connection, ...) vary freely. */
 const COMPARED_HEADERS = [
@@ -12,6 +13,10 @@ const COMPARED_HEADERS = [
   'content-disposition',
   'www-authenticate',
   'cache-control',
+  'x-accel-buffering',
+  'preference-applied',
+  'location',
+  'retry-after',
 ];
 const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 // The test-served JWKS and introspection endpoints listen on a new port every run: should a
@@ -62,6 +67,22 @@ function normaliser() {
   return deep;
 }
 
+const isEventStream = (type: string | undefined) => /^text\/event-stream\b/i.test(type ?? '');
+
+/** An event stream's events (comments, such as keep-alives, depend on timing: left out). */
+function eventsOf(body: Buffer): unknown[] {
+  return parseEventStream(body.toString('utf8')).flatMap((item) => {
+    if (item.kind !== 'event') return [];
+    let data: unknown = item.data;
+    try {
+      data = JSON.parse(item.data);
+    } catch {
+      // not JSON: compared as text
+    }
+    return [{ id: item.id, event: item.event, data }];
+  });
+}
+
 /** Turns a case outcome into an observation: ids numbered by first appearance, volatile headers dropped. */
 export function observeOutcome(outcome: CaseOutcome): CaseObservation {
   const normalise = normaliser();
@@ -80,7 +101,9 @@ export function observeOutcome(outcome: CaseOutcome): CaseObservation {
       body:
         e.observed.json !== undefined
           ? normalise(e.observed.json)
-          : { base64: e.observed.body.toString('base64') },
+          : isEventStream(e.observed.headers['content-type'])
+            ? { events: normalise(eventsOf(e.observed.body)) }
+            : { base64: e.observed.body.toString('base64') },
     })),
   };
 }

@@ -26,6 +26,8 @@ const WHOAMI = /^\s*whoami\s*$/i;
 const USE_SECRET = /^\s*use\s+secret\s+(\S+?)(\s+and\s+fail)?\s*$/i;
 // The spec's SecretKey pattern: a key outside it could never be stored, so it is never demanded.
 const SECRET_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+// `stream <n> <ms>`: n deltas "1 ", "2 ", ... one every ms milliseconds (PROTOCOL.md section 8).
+const STREAM = /^\s*stream\s+(\d{1,4})\s+(\d{1,5})\s*$/i;
 // `call <function> <json arguments>`; no arguments at all means `{}`.
 const CALL = /^\s*call\s+(\S+)(?:\s+([\s\S]*?))?\s*$/i;
 
@@ -277,6 +279,16 @@ async function act(
   if (call) {
     const said = await callFunction(call[1]!, call[2] ?? '', ctx);
     return { name: 'call_function', output: say(said, ctx.config), additional_output };
+  }
+  const stream = STREAM.exec(text);
+  if (stream) {
+    // Stops at the next delta once cancelled; what was written stays the step's output.
+    for (let i = 1; i <= Number(stream[1]) && !ctx.signal.aborted; i++) {
+      await sleep(Number(stream[2]), undefined, { signal: ctx.signal }).catch(() => undefined);
+      if (ctx.signal.aborted) break;
+      await ctx.output.write(`${i} `);
+    }
+    return { name: 'stream', additional_output };
   }
   if (FAIL.test(text)) throw new ReferenceAgentFailure('step');
   const echo = text === '' ? 'You said nothing.' : `You said: ${text}`;

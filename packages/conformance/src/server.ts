@@ -7,7 +7,11 @@ import type {
   AuthOptions,
   Logger,
 } from '@agent-protocol/core';
-import { CONFORMANCE_LIMITS } from './limits.js';
+import {
+  CONFORMANCE_LIMITS,
+  CONFORMANCE_SHUTDOWN_GRACE_MS,
+  CONFORMANCE_STREAMS,
+} from './limits.js';
 import { createReferenceAgent } from './reference-agent.js';
 
 /**
@@ -20,6 +24,13 @@ export interface StartOptions {
   dataDir: string;
   /** The limits the cases are written against (`CONFORMANCE_LIMITS`). */
   limits: Required<AgentProtocolLimits>;
+  /** Step event streams: a short keep-alive (`CONFORMANCE_STREAMS`). */
+  streams: { keepAliveMs: number };
+  /**
+   * How long running steps may finish when the server closes, before they are interrupted
+   * (`CONFORMANCE_SHUTDOWN_GRACE_MS`).
+   */
+  shutdownGraceMs: number;
   /**
    * The agent to serve: a fresh reference agent per server. Serving the shared `referenceAgent`
    * instead works too; a server in another language serves its own port of it.
@@ -109,6 +120,8 @@ export async function withServer<T>(
     start({
       dataDir,
       limits: { ...CONFORMANCE_LIMITS },
+      streams: { ...CONFORMANCE_STREAMS },
+      shutdownGraceMs: CONFORMANCE_SHUTDOWN_GRACE_MS,
       agent: createReferenceAgent(),
       ...auth,
       ...logger,

@@ -39,8 +39,8 @@ function introspectEveryTime(env: AuthEnvironment, clientAuth: boolean) {
 describe('the auth fixture', () => {
   it('fails every refusal case against a start function that drops `auth`', async () => {
     // The adapter bug this contract exists for: `agentRouter({ agent, dataDir, limits })`.
-    const dropsAuth: StartServer = ({ agent, dataDir, limits }) =>
-      startReferenceServer({ agent, dataDir, limits });
+    const dropsAuth: StartServer = ({ agent, dataDir, limits, streams, shutdownGraceMs }) =>
+      startReferenceServer({ agent, dataDir, limits, streams, shutdownGraceMs });
     const refusals = bearerGroup.cases.filter((c) => c.want.status === 401);
     expect(refusals.length).toBeGreaterThan(10);
     for (const testCase of refusals) {

@@ -109,14 +109,14 @@ describe('reference agent', () => {
       config: { ...defaults, delay_ms: 5 },
       artifacts: { create: async () => ({}) as Artifact },
     });
-    const run = (taskId: string) =>
-      agent.onStep({
+    const run = async (taskId: string) =>
+      (await agent.onStep({
         task: { task_id: taskId, artifacts: [] },
         step: { task_id: taskId, step_id: 's', status: 'running', artifacts: [], is_last: false },
         input: 'x',
         additional_input: undefined,
         ctx,
-      });
+      })) as StepResult;
     const [a, b] = await Promise.all([run('t1'), run('t1')]);
     const c = await run('t2');
     expect([a.additional_output, b.additional_output, c.additional_output]).toEqual([

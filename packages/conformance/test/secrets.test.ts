@@ -27,7 +27,7 @@ function leaky(
     const agent = defineAgent({
       ...reference,
       async onStep(args) {
-        const result = await reference.onStep(args);
+        const result = (await reference.onStep(args)) as StepResult;
         const key = /^use secret (\S+)$/i.exec(args.input ?? '')?.[1];
         const value = key ? await args.ctx.secrets.get(key) : undefined;
         return value ? mistake(value, args.ctx, options, result) : result;
@@ -80,8 +80,8 @@ describe('the secrets fixture', () => {
   });
 
   it('fails a start function that drops the logger: the log check would prove nothing', async () => {
-    const dropsLogger: StartServer = ({ agent, dataDir, limits }) =>
-      startReferenceServer({ agent, dataDir, limits });
+    const dropsLogger: StartServer = ({ agent, dataDir, limits, streams, shutdownGraceMs }) =>
+      startReferenceServer({ agent, dataDir, limits, streams, shutdownGraceMs });
     await expect(runNoTrace(dropsLogger)).rejects.toThrow(/did the server get the `logger` option/);
   });
 });

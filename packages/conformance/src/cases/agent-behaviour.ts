@@ -105,14 +105,26 @@ export const agentBehaviourCases: ConformanceCase[] = [
     want: { status: 200, json: { ...stepShape, status: 'completed', is_last: false } },
   },
   {
-    name: 'a step whose handler throws: 500 JSON without the cause; the task takes the next step; no half-written step',
+    name: 'a step whose handler throws: 200 with the step completed, outcome failed, step_failed without the cause; the task takes the next step',
     setup: [newTask(), newStep({ input: 'before' }, 'before')],
     given: post(STEPS, { input: 'fail' }),
-    want: { status: 500, json: error() },
+    want: {
+      status: 200,
+      json: {
+        ...stepShape,
+        input: 'fail',
+        status: 'completed',
+        outcome: 'failed',
+        output: null,
+        is_last: false,
+        error: { $and: [{ $keys: ['code', 'message'] }, { code: 'step_failed' }] },
+      },
+    },
+    bind: { failed: 'step_id' },
     then: [
       {
         given: post(STEPS, { input: 'after' }),
-        want: { status: 200, json: { input: 'after', status: 'completed' } },
+        want: { status: 200, json: { input: 'after', status: 'completed', outcome: 'succeeded' } },
       },
       {
         given: get(STEPS),
@@ -120,20 +132,24 @@ export const agentBehaviourCases: ConformanceCase[] = [
           status: 200,
           json: {
             steps: [
-              { step_id: '{before}', input: 'before', status: 'completed' },
-              { input: 'after', status: 'completed' },
+              { step_id: '{before}', input: 'before', outcome: 'succeeded' },
+              { step_id: '{failed}', input: 'fail', outcome: 'failed' },
+              { input: 'after', outcome: 'succeeded' },
             ],
-            pagination: pagination(2, 1, 1, 10),
+            pagination: pagination(3, 1, 1, 10),
           },
         },
       },
     ],
   },
   {
-    name: 'a step that writes a file and then throws: 500, and neither the step nor the artifact remains',
+    name: 'a step that writes a file and then throws: outcome failed, and the artifact is discarded',
     setup: [newTask()],
     given: post(STEPS, { input: "write 'half' to file 'half.txt' and fail" }),
-    want: { status: 500, json: error() },
+    want: {
+      status: 200,
+      json: { outcome: 'failed', error: { code: 'step_failed' }, artifacts: [] },
+    },
     then: [
       {
         given: get(ARTIFACTS),
@@ -142,7 +158,7 @@ export const agentBehaviourCases: ConformanceCase[] = [
       { given: get(TASK), want: { status: 200, json: { artifacts: [] } } },
       {
         given: get(STEPS),
-        want: { status: 200, json: { steps: [], pagination: { total_items: 0 } } },
+        want: { status: 200, json: { steps: [{ outcome: 'failed', artifacts: [] }] } },
       },
       {
         given: post(STEPS, { input: 'still usable' }),

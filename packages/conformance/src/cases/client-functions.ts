@@ -223,11 +223,11 @@ const callCases: ConformanceCase[] = [
     then: [{ given: answer({ output: 'too late' }), want: conflict }, stepCount(2)],
   },
   {
-    name: 'client functions: a step that fails while a call is outstanding records nothing; the call stays outstanding',
+    name: 'client functions: a new input that fails while a call is outstanding: a failed step, and the call it dropped is no longer outstanding',
     setup: [optedInTask(), pausedOnEmail],
     given: post(STEPS, { input: 'fail' }),
-    want: { status: 500, json: error('step_failed') },
-    then: [stepCount(1), stillOutstanding],
+    want: { status: 200, json: { outcome: 'failed', error: { code: 'step_failed' } } },
+    then: [stepCount(2), { given: answer({ output: 'late' }), want: conflict }],
   },
 ];
 

@@ -17,6 +17,7 @@ import {
 import { oauth2JwksGroup, oauth2JwtScopesGroup } from './auth-oauth2-jwks.js';
 import { artifactPathCases } from './artifact-paths.js';
 import { artifactCases } from './artifacts.js';
+import { backgroundStepCases } from './background-steps.js';
 import { benchmarkFlowCases } from './benchmark-flow.js';
 import { clientFunctionCases } from './client-functions.js';
 import { clientHabitCases } from './client-habits.js';
@@ -51,6 +52,7 @@ export {
   oauth2JwtScopesGroup,
   artifactCases,
   artifactPathCases,
+  backgroundStepCases,
   benchmarkFlowCases,
   clientFunctionCases,
   clientHabitCases,
@@ -80,6 +82,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...configOptionCases,
   ...agentBehaviourCases,
   ...benchmarkFlowCases,
+  ...backgroundStepCases,
   ...httpErrorCases,
   ...jsonDepthCases,
   ...clientHabitCases,

@@ -586,14 +586,20 @@ const demandCases: ConformanceCase[] = [
     secrets: [first],
   },
   {
-    name: 'secret demand: a handler that fails with the value in its error: 500 that names nothing, no step recorded',
+    name: 'secret demand: a handler that fails with the value in its error: a failed step whose error names nothing',
     setup: [newSecret(ADHOC_KEY, first), newTask()],
     given: post(STEPS, { input: `use secret ${ADHOC_KEY} and fail` }),
-    want: { status: 500, json: error('step_failed') },
+    want: {
+      status: 200,
+      json: { outcome: 'failed', error: { code: 'step_failed' }, output: null },
+    },
     then: [
       {
         given: get(STEPS),
-        want: { status: 200, json: { steps: [], pagination: pagination(0, 0, 1, 10) } },
+        want: {
+          status: 200,
+          json: { steps: [{ outcome: 'failed' }], pagination: pagination(1, 1, 1, 10) },
+        },
       },
     ],
     secrets: [first],

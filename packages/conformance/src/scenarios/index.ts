@@ -5,6 +5,7 @@ import { persistenceScenarios } from './persistence.js';
 import type { Scenario } from './scenario.js';
 import { secretScenarios } from './secrets.js';
 import { stepLimitScenario } from './step-limit.js';
+import { streamingScenarios } from './streaming.js';
 
 export {
   clientFunctionScenarios,
@@ -13,6 +14,7 @@ export {
   persistenceScenarios,
   secretScenarios,
   stepLimitScenario,
+  streamingScenarios,
 };
 export { ScenarioFailure, type Scenario } from './scenario.js';
 
@@ -25,5 +27,6 @@ export const conformanceScenarios: readonly Scenario[] = [
   ...persistenceScenarios,
   ...secretScenarios,
   ...clientFunctionScenarios,
+  ...streamingScenarios,
   ...authScenarios,
 ];
