@@ -13,6 +13,8 @@ await runExample('koa', async (options, { port, host }) => {
   return {
     port: (server.address() as AddressInfo).port,
     async close() {
+      // Steps first (new ones 503, running ones get the grace period): their streams end.
+      await router.protocol.stop();
       await closeServer(server);
       await router.protocol.close();
     },

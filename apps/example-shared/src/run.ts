@@ -38,8 +38,9 @@ export async function runExample(
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received, shutting down`);
-    // Requests in flight get a few seconds to finish; then we go anyway.
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Running steps get the core's grace period (10 s), requests in flight a little more; then
+    // we go anyway (a step still running completes as interrupted at the next start).
+    setTimeout(() => process.exit(0), 15_000).unref();
     void started.close().then(
       () => process.exit(0),
       (error: unknown) => {

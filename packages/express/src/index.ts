@@ -46,7 +46,10 @@ export function agentRouter(
     // Only the protocol's own paths are ours; the rest of the app keeps everything else.
     if (!isProtocolPath(req.path, req.baseUrl)) return next();
     try {
-      const response = await protocol.handle(fromIncomingMessage(req, req.path, req.body));
+      const response = await protocol.handle({
+        ...fromIncomingMessage(req, req.path, req.body),
+        mountPath: req.baseUrl,
+      });
       await writeNodeResponse(res, response);
     } catch (error) {
       // Not next(error): Express' default error handler answers with an HTML page. The core's

@@ -4,6 +4,7 @@ import {
   fromIncomingMessage,
   isProtocolPath,
   notFoundResponse,
+  writeNodeResponse,
   type AgentProtocol,
   type AgentProtocolOptions,
   type CoreResponse,
@@ -32,7 +33,10 @@ function respond(ctx: Context, response: CoreResponse): void {
   ctx.set(response.headers);
   const { body } = response;
   if (body?.kind === 'stream') {
-    ctx.body = body.stream;
+    // Streams (artifact downloads, step events) go through the shared node bridge, past Koa: each
+    // event is flushed as written, and a client that leaves is not an application error.
+    ctx.respond = false;
+    void writeNodeResponse(ctx.res, response);
   } else if (body) {
     ctx.type = 'application/json; charset=utf-8';
     ctx.body = JSON.stringify(body.value);

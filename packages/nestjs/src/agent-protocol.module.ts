@@ -1,4 +1,10 @@
-import { Inject, Module, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type BeforeApplicationShutdown,
+  type NestModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { agentProtocolMiddleware } from './agent-protocol.middleware.js';
 import {
@@ -26,7 +32,7 @@ interface ExpressApp {
 @Module({ providers: [agentProtocolProvider], exports: [AgentProtocol] })
 export class AgentProtocolModule
   extends ConfigurableModuleClass
-  implements NestModule, OnApplicationShutdown
+  implements NestModule, BeforeApplicationShutdown, OnApplicationShutdown
 {
   constructor(
     @Inject(AgentProtocol) private readonly protocol: AgentProtocol,
@@ -58,6 +64,11 @@ export class AgentProtocolModule
     app.use(agentProtocolMiddleware(this.protocol, mountPath));
     const firstParser = stack.findIndex((layer) => BODY_PARSERS.has(layer.handle?.name ?? ''));
     if (firstParser !== -1) stack.splice(firstParser, 0, stack.pop()!);
+  }
+
+  /** Before Nest closes the HTTP server: steps stop, so their event streams end. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.protocol.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -62,7 +62,10 @@ export interface AgentServer {
   protocol: AgentProtocol;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Stops accepting connections, lets requests in flight finish, and closes the store. */
+  /**
+   * Stops accepting connections and steps, lets requests in flight and running steps finish
+   * (`shutdownGraceMs`), ends the event streams, and closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -82,10 +85,13 @@ export function createAgentServer(
       });
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Steps first: running ones finish (or are interrupted after the grace period), which ends
+      // the event streams that would otherwise hold the server open.
+      await listener.protocol.stop();
+      server.closeIdleConnections();
+      await closed;
       await listener.protocol.close();
     },
   };
