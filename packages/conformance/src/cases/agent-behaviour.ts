@@ -1,5 +1,5 @@
 import type { ConformanceCase } from '../case.js';
-import { error, pagination, stepShape } from '../shapes.js';
+import { pagination, stepShape } from '../shapes.js';
 import { ARTIFACTS, get, newStep, newTask, post, STEPS, TASK } from './requests.js';
 
 const DOWNLOAD = `${ARTIFACTS}/{artifact_id}`;
