@@ -218,7 +218,12 @@ describe('AgentProtocolModule', () => {
       imports: [AgentProtocolModule.forRoot({ agent: echo, dataDir })],
     })
       .overrideProvider(AgentProtocol)
-      .useValue({ handle: async () => unwritable, close: async () => {}, logger })
+      .useValue({
+        handle: async () => unwritable,
+        stop: async () => {},
+        close: async () => {},
+        logger,
+      })
       .compile();
     app = moduleRef.createNestApplication({ logger: false });
     const { url } = await listen(app);
