@@ -130,3 +130,33 @@ describe('long-running steps in the core', () => {
     expect(text.trim().split('\n\n').at(-1)).toMatch(/^id: \d+\nevent: step\.completed\n/);
   });
 });
+
+describe('the live feed of step events', () => {
+  it('a subscriber that throws does not stop the step or the other subscribers', async () => {
+    h = await startCore({ agent });
+    const taskId = await newTask();
+    const seen: string[] = [];
+    const events = h.protocol.service.events;
+    const step = await h.call(
+      'POST',
+      `/ap/v1/agent/tasks/${taskId}/steps`,
+      { input: 'big 3 10' },
+      { prefer: 'respond-async' },
+    );
+    const stepId = step.json.step_id as string;
+    events.subscribe(stepId, {
+      onEvent: () => {
+        throw new Error('a broken subscriber');
+      },
+      onEnd: () => undefined,
+    });
+    events.subscribe(stepId, { onEvent: (e) => void seen.push(e.event), onEnd: () => undefined });
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'completed'; i++) {
+      await sleep(20);
+      state = (await h.call('GET', `/ap/v1/agent/tasks/${taskId}/steps/${stepId}`)).json.status;
+    }
+    expect(state).toBe('completed');
+    expect(seen.at(-1)).toBe('step.completed');
+  });
+});

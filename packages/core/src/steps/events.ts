@@ -82,7 +82,14 @@ export class StepEvents {
 
   publish(records: StepEventRecord[]): void {
     for (const record of records) {
-      for (const listener of this.listeners.get(record.step_id) ?? []) listener.onEvent(record);
+      for (const listener of this.listeners.get(record.step_id) ?? []) {
+        // One subscriber's failure is its own: the step and the other subscribers go on.
+        try {
+          listener.onEvent(record);
+        } catch {
+          listener.onEnd();
+        }
+      }
     }
   }
 
