@@ -48,7 +48,7 @@ export interface Comparison {
 }
 
 /** The README's result sections, each between its own markers (`report.ts`). */
-export const SECTIONS = ['results', 'upstream'] as const;
+export const SECTIONS = ['results', 'upstream', 'streams'] as const;
 export type Section = (typeof SECTIONS)[number];
 export const sectionOf = (c: Comparison): Section => c.section ?? 'results';
 
@@ -124,6 +124,12 @@ export const COMPARISONS: Comparison[] = [
 
 /** `--only` also takes this name: the 256 MiB upload/download (Express adapter vs bare). */
 export const TRANSFER = 'upload';
+
+/**
+ * And this one: step event streams and background steps on the node:http adapter with the
+ * default store (`src/streams.ts`), in a README section of their own.
+ */
+export const STREAMS = 'streams';
 
 export const targetText = (c: Comparison) =>
   `${c.subject.label.toLowerCase()} ${c.strict ? '<' : '≤'} ${c.target}× ${c.reference.label.toLowerCase()}`;

@@ -1,4 +1,20 @@
-import { COMPARISONS, TRANSFER } from './comparisons.js';
+import { COMPARISONS, STREAMS, TRANSFER } from './comparisons.js';
+
+/** The sizes of the `streams` measurements (`src/streams.ts`). */
+export interface StreamsSizes {
+  /** Subscribers on the one streaming step, and its `stream <deltas> <deltaMs>`. */
+  subscribers: number;
+  deltas: number;
+  deltaMs: number;
+  /** Fan-out rounds (each with new subscribers on a new step); the table reports each. */
+  fanOutRounds: number;
+  /** The stalled subscriber's step: `flood <floodDeltas> <floodBytes>`. */
+  floodDeltas: number;
+  floodBytes: number;
+  /** Background steps queued: `stepsPerTask` on each of `tasks` tasks. */
+  tasks: number;
+  stepsPerTask: number;
+}
 
 /** Command-line flags of `pnpm bench`. */
 export interface BenchOptions {
@@ -15,7 +31,11 @@ export interface BenchOptions {
   pageSize: number;
   uploadBytes: number;
   uploadRounds: number;
-  /** Comparison names to run (`--only`), and `upload` for the artifact transfer. */
+  streams: StreamsSizes;
+  /**
+   * Comparison names to run (`--only`), `upload` for the artifact transfer, `streams` for the
+   * event streams and background steps.
+   */
   only: string[];
   /** Write the table into README.md (off for --quick or --only unless --write). */
   write: boolean;
@@ -25,7 +45,7 @@ export interface BenchOptions {
 
 const MiB = 1024 * 1024;
 const FLAGS = ['--quick', '--write', '--no-write', '--profile', '--only'];
-export const NAMES = [...COMPARISONS.map((c) => c.name), TRANSFER];
+export const NAMES = [...COMPARISONS.map((c) => c.name), TRANSFER, STREAMS];
 
 export function parseOptions(argv: string[]): BenchOptions {
   const flags = new Set<string>();
@@ -59,6 +79,17 @@ export function parseOptions(argv: string[]): BenchOptions {
     pageSize: 100,
     uploadBytes: (quick ? 16 : 256) * MiB,
     uploadRounds: quick ? 1 : 7,
+    streams: {
+      subscribers: quick ? 100 : 1000,
+      deltas: quick ? 50 : 200,
+      deltaMs: 10,
+      fanOutRounds: quick ? 1 : 3,
+      // Well past what the kernel's socket buffers absorb, in --quick runs too.
+      floodDeltas: 2000,
+      floodBytes: 10 * 1024,
+      tasks: quick ? 100 : 1000,
+      stepsPerTask: 10,
+    },
     only: only ?? NAMES,
     // A partial run would drop the other tables from the README: only when asked.
     write: flags.has('--write') || (!quick && !only && !flags.has('--no-write')),

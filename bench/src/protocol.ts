@@ -12,6 +12,8 @@ export const SERVER_KINDS = [
   'node-raw',
   'express-example',
   'upstream-sdk',
+  'node-reference',
+  'node-flood',
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 export type StoreKind = 'memory' | 'sqlite';
@@ -20,7 +22,8 @@ export interface ChildConfig {
   server: ServerKind;
   /**
    * The adapter's store; the bare servers (and upstream's SDK) always keep records in memory, and
-   * the Express example always runs on the default store (SqliteStore in `dataDir`).
+   * the Express example and the `streams` servers always run on the default store (SqliteStore
+   * in `dataDir`).
    */
   store: StoreKind;
   /** Tasks to create in-process (no HTTP) before reporting ready. */
@@ -30,7 +33,8 @@ export interface ChildConfig {
   dataDir: string;
 }
 
-export type Command = 'cpu' | 'rss-reset' | 'rss-peak' | 'profile-start' | 'profile-stop' | 'exit';
+export type Command =
+  'cpu' | 'rss-reset' | 'rss-peak' | 'connections' | 'profile-start' | 'profile-stop' | 'exit';
 
 export interface Request {
   id: number;

@@ -12,6 +12,7 @@ import type { Measurement } from './load.js';
 import type { BenchOptions } from './options.js';
 import { OPERATIONS, type Operation } from './scenarios.js';
 import { median, ratios, spread, type Spread } from './stats.js';
+import { STREAM_TARGETS, type FanOutRun, type StreamsResults } from './streams.js';
 
 const MiB = 1024 * 1024;
 export const TARGETS = {
@@ -53,6 +54,8 @@ export interface Results {
   /** The Express adapter with SqliteStore, on the writes (informational). */
   sqlite: { scenario: Operation; runs: Measurement[] }[];
   transfers: TransferRuns[];
+  /** `--only streams` (`src/streams.ts`). */
+  streams?: StreamsResults;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -132,6 +135,7 @@ function comparisonTable(runs: ComparisonRuns): string {
 
 /** What goes between a README section's markers. */
 export function renderSection(results: Results, section: Section): string {
+  if (section === 'streams') return renderStreams(results);
   const comparisons = results.comparisons.filter((r) => sectionOf(comparisonOf(r)) === section);
   return section === 'upstream'
     ? renderUpstream(results.options, comparisons)
@@ -300,4 +304,222 @@ export async function writeIntoReadme(
     path,
     `${text.slice(0, start + START.length)}\n\n${markdown}\n\n${text.slice(end)}`,
   );
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${fixed(bytes / MiB)} MiB`;
+/** Server CPU while the step streamed, per event delivered to a subscriber. */
+const perDelivery = (r: FanOutRun) => r.streamCpuMicros / (r.liveEvents * r.subscribers);
+
+/**
+ * The streams section (`--only streams`): the targets at a glance, then one table per
+ * measurement (`src/streams.ts`).
+ */
+function renderStreams(results: Results): string {
+  const r = results.streams;
+  if (!r) return '';
+  const cpu = cpus();
+  const { fanOut, stalled, queue } = r;
+  const subscribers = fanOut.runs[0]?.subscribers ?? 0;
+  const worstRss = Math.max(...fanOut.runs.map((x) => x.rssGrowth));
+  const delivered = fanOut.runs.reduce((n, x) => n + x.complete, 0);
+  const expected = fanOut.runs.reduce((n, x) => n + x.subscribers, 0);
+  const fanOutComplete = delivered === expected && fanOut.single.every((x) => x.complete === 1);
+  const s = stalled.stalled;
+  const read = stalled.reading;
+  const extra = STREAM_TARGETS.stalledExtraRssMiB;
+  const dropped = s.droppedAtMs !== undefined && s.droppedAtMs < s.stepMs;
+  const bounded = s.rssGrowthStreaming <= read.rssGrowthStreaming + extra * MiB;
+  const steps = queue.tasks * queue.stepsPerTask;
+  const queueOk = queue.inOrder === queue.tasks && queue.problems.length === 0;
+  const resumedText = s.resumed
+    ? `events ${int(s.resumed.lastEventId + 1)}–${int(s.resumed.lastEventId + s.resumed.events)}, then ${s.resumed.end === 'end' ? 'the end' : 'cut'}`
+    : 'not tried';
+
+  const out = [
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
+      `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}${results.options.quick ? ', **--quick**' : ''}. ` +
+      'The node:http adapter (`createAgentServer`) on the default SqliteStore in a temp `dataDir`, ' +
+      'a fresh server child for each round and side; clients on plain `node:http` in the bench process.',
+    '',
+    '**Targets**',
+    '',
+    table(
+      ['Measurement', 'Target', 'Result', 'Met'],
+      [
+        [
+          `${int(subscribers)} subscribers on one step: server peak RSS growth`,
+          `≤ ${STREAM_TARGETS.fanOutRssMiB} MiB`,
+          `${mib(worstRss)} (worst of ${fanOut.runs.length} round(s))`,
+          met(worstRss <= STREAM_TARGETS.fanOutRssMiB * MiB),
+        ],
+        [
+          `${int(subscribers)} subscribers: every event once, in order, then step.completed and the end`,
+          'every subscriber',
+          `${int(delivered)} of ${int(expected)}`,
+          met(fanOutComplete),
+        ],
+        [
+          'Stalled subscriber: closed by the server while the step runs',
+          'closed',
+          s.droppedAtMs === undefined
+            ? 'never closed'
+            : `at ${seconds(s.droppedAtMs)} of ${seconds(s.stepMs)}`,
+          met(dropped),
+        ],
+        [
+          'Stalled subscriber: server peak RSS growth while the step streams',
+          `≤ reading subscriber's + ${extra} MiB`,
+          `${mib(s.rssGrowthStreaming)} (reading: ${mib(read.rssGrowthStreaming)})`,
+          met(bounded),
+        ],
+        [
+          'Stalled subscriber: reconnecting with `Last-Event-ID` gets the rest, once',
+          'the rest',
+          resumedText,
+          met(s.complete),
+        ],
+        [
+          `${int(steps)} background steps on ${int(queue.tasks)} tasks: all complete, each task's in order`,
+          'every task',
+          `${int(queue.inOrder)} of ${int(queue.tasks)} tasks`,
+          met(queueOk),
+        ],
+      ],
+    ),
+  ];
+
+  const events = fanOut.runs[0]?.liveEvents ?? 0;
+  const fanOutRow = (label: string, x: FanOutRun, single: FanOutRun | undefined) => [
+    label,
+    int(x.subscribers),
+    seconds(x.connectMs),
+    fixed(x.connectCpuMicros / x.subscribers, 0),
+    seconds(x.streamMs),
+    seconds(x.streamCpuMicros / 1000),
+    fixed(perDelivery(x), 2),
+    single && x.subscribers > 1
+      ? fixed(
+          (x.streamCpuMicros - single.streamCpuMicros) / (x.liveEvents * (x.subscribers - 1)),
+          2,
+        )
+      : '—',
+    mib(x.rssGrowth),
+    `${int(x.complete)}/${int(x.subscribers)}`,
+  ];
+  out.push(
+    '',
+    `**1. Fan-out: ${int(subscribers)} SSE subscribers on one background step \`${fanOut.step}\`** ` +
+      `(reference agent; every subscriber connected, one socket each, before the step starts, then gets ${events} live events: step.running, the deltas, step.completed)`,
+    '',
+    table(
+      [
+        'Round',
+        'Subscribers',
+        'Connected in',
+        'Connect CPU µs/subscriber',
+        'Streamed in',
+        'Server CPU',
+        'CPU µs per delivered event',
+        'Marginal µs per delivered event',
+        'Peak RSS growth',
+        'Complete',
+      ],
+      [
+        ...fanOut.runs.map((x, i) => fanOutRow(String(i + 1), x, fanOut.single[i])),
+        ...fanOut.single.map((x, i) => fanOutRow(`${i + 1}, warm-up`, x, undefined)),
+      ],
+    ),
+    '',
+    'CPU per delivered event: server CPU from the moment the step starts until every stream has ended, ' +
+      `divided by events × subscribers. Marginal: the same minus what the step cost with one subscriber in the same child (the warm-up), ` +
+      'divided by events × the other subscribers. Peak RSS growth: highest RSS sampled every 20 ms from before the ' +
+      'first subscriber connects (after a GC) until the last stream ends. Streamed in: the step itself takes ' +
+      `${fanOut.step.split(' ')[1]} × ${fanOut.step.split(' ')[2]} ms at least; each delta is stored, then written to every subscriber, before the agent's next.`,
+  );
+
+  const floodRow = (label: string, x: typeof s) => [
+    label,
+    seconds(x.stepMs),
+    mib(x.rssGrowthStreaming),
+    mib(x.rssGrowth),
+    x.paused
+      ? x.droppedAtMs === undefined
+        ? '**no**'
+        : `yes, at ${seconds(x.droppedAtMs)}`
+      : 'no (ended after step.completed)',
+    x.firstConnection
+      ? `${int(x.firstConnection.events)} events, ${mib(x.firstConnection.bytes)}`
+      : '—',
+    x.paused ? resumedText : '—',
+    x.paused ? met(dropped && bounded && x.complete) : met(x.complete),
+  ];
+  out.push(
+    '',
+    `**2. A subscriber that stops reading: \`${stalled.step}\`** (${mib(s.outputBytes)} of output in 10 KiB deltas, ` +
+      'each stored before the next; the stalled client calls `res.pause()` and never reads until the step has completed)',
+    '',
+    table(
+      [
+        'Subscriber',
+        'Step ran',
+        'Peak RSS growth while streaming',
+        'With the completion',
+        'Closed by the server',
+        'Kept by the kernel when closed',
+        'Reconnect with Last-Event-ID',
+        'Met',
+      ],
+      [floodRow('reading (control)', read), floodRow('stalled', s)],
+    ),
+    '',
+    'Closed by the server: the server child had no open connection left (checked every 50 ms; every other request has its own socket, closed with its answer). ' +
+      'Kept by the kernel: what the stalled client found once it read again (socket buffers; the server had dropped its own ≤ 1 MiB backlog). ' +
+      "With the completion: the step's final Step carries its whole output, serialised several times over " +
+      '(the terminal event, the stored step, the `GET` that saw it completed), for the reading and the stalled subscriber alike.',
+  );
+
+  out.push(
+    '',
+    `**3. ${int(steps)} background steps queued on ${int(queue.tasks)} tasks** (${queue.stepsPerTask} per task, ` +
+      '`{"input": "y"}` with `Prefer: respond-async`, each posted after the previous 202 of its task, all tasks at once over 64 keep-alive sockets; ' +
+      "then each task's last step followed on its event stream to step.completed)",
+    '',
+    table(
+      [
+        'Steps',
+        'Acknowledged (last 202)',
+        'All completed',
+        'Steps/s',
+        'Server CPU per step',
+        'Tasks in order',
+        'Met',
+      ],
+      [
+        [
+          int(steps),
+          seconds(queue.acknowledgedMs),
+          seconds(queue.completedMs),
+          int(steps / (queue.completedMs / 1000)),
+          `${fixed(queue.cpuMicros / steps, 0)} µs`,
+          `${int(queue.inOrder)}/${int(queue.tasks)}`,
+          met(queueOk),
+        ],
+      ],
+    ),
+    '',
+    'Server CPU per step: everything the server did from the first POST to the last step.completed (the 202s, ' +
+      'running the steps with their durable writes, one event stream per task), over the steps. In order: ' +
+      "listing each task's steps afterwards shows them in the order posted, all completed and succeeded, with " +
+      "the reference agent's `additional_output.step_index` 1, 2, … in that order and `in_flight` 1.",
+  );
+  const problems = [
+    ...fanOut.runs.flatMap((x) => x.problems),
+    ...fanOut.single.flatMap((x) => x.problems),
+    ...read.problems,
+    ...s.problems,
+    ...queue.problems,
+  ];
+  if (problems.length) out.push('', '**Problems:**', '', ...problems.map((p) => `- ${p}`));
+  return out.join('\n');
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import {
   COMPARISONS,
   SECTIONS,
+  STREAMS,
   TRANSFER,
   sectionOf,
   type Comparison,
@@ -35,6 +36,7 @@ import {
   type Operation,
 } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
+import { runStreams } from './streams.js';
 import { download, upload } from './upload.js';
 
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
@@ -333,6 +335,17 @@ async function transferPhase(options: BenchOptions, tmp: string, results: Result
   }
 }
 
+async function streamsPhase(options: BenchOptions, tmp: string, results: Results): Promise<void> {
+  if (!options.only.includes(STREAMS)) return;
+  log('streams: fan-out, a stalled subscriber, queued background steps…');
+  results.streams = await runStreams(
+    options,
+    (name, config) => start(options, name, config),
+    (name) => join(tmp, slug(name)),
+    log,
+  );
+}
+
 const options = parseOptions(process.argv.slice(2));
 const tmp = await mkdtemp(join(tmpdir(), 'ap-bench-'));
 // A profiling run starts from an empty .profiles, so no profile of an earlier run gets mixed in.
@@ -341,6 +354,7 @@ try {
   const results: Results = { options, comparisons: [], sqlite: [], transfers: [] };
   await cpuPhase(options, tmp, results);
   await transferPhase(options, tmp, results);
+  await streamsPhase(options, tmp, results);
   await mkdir(RAW, { recursive: true });
   const partial = options.only.length < NAMES.length ? `-${options.only.join('+')}` : '';
   await writeFile(
@@ -351,7 +365,8 @@ try {
   // measured something for (`--only upstream --write` leaves the adapter tables alone).
   const measured = (section: Section) =>
     COMPARISONS.some((c) => sectionOf(c) === section && options.only.includes(c.name)) ||
-    (section === 'results' && options.only.includes(TRANSFER));
+    (section === 'results' && options.only.includes(TRANSFER)) ||
+    (section === 'streams' && options.only.includes(STREAMS));
   for (const section of SECTIONS.filter(measured)) {
     const markdown = renderSection(results, section);
     process.stdout.write(`${markdown}\n\n`);

@@ -99,6 +99,11 @@ export class ServerProcess {
     return this.request('rss-peak');
   }
 
+  /** The sockets open on the child's server right now (`server.getConnections`). */
+  connections(): Promise<number> {
+    return this.request('connections');
+  }
+
   async stop(): Promise<void> {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     await this.request('exit');

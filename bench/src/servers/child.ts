@@ -96,6 +96,12 @@ process.on('message', (message: Request) => {
     case 'rss-peak':
       value = { baseline, peak } satisfies RssSample;
       break;
+    case 'connections':
+      // The server's open sockets: shows the bench that the server, not the client, closed one.
+      http.getConnections((error, count) => {
+        send({ type: 'reply', id: message.id, value: error ? -1 : count });
+      });
+      return;
     case 'exit':
       http.close();
       http.closeAllConnections();

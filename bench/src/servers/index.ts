@@ -16,4 +16,6 @@ export const SERVERS: Record<ServerKind, () => Promise<ServerFactory>> = {
   'node-raw': async () => (await import('./node-raw.js')).createNodeRaw,
   'express-example': async () => (await import('./express-example.js')).createExpressExample,
   'upstream-sdk': async () => (await import('./upstream-sdk.js')).createUpstreamSdk,
+  'node-reference': async () => (await import('./node-streams.js')).createNodeReference,
+  'node-flood': async () => (await import('./node-streams.js')).createNodeFlood,
 };
