@@ -160,3 +160,48 @@ describe('the live feed of step events', () => {
     expect(seen.at(-1)).toBe('step.completed');
   });
 });
+
+describe('after a crash', () => {
+  it('a step that was running completes failed/interrupted with what it had streamed; a queued one runs', async () => {
+    h = await startCore({ agent });
+    const taskId = await newTask();
+    const steps = `/ap/v1/agent/tasks/${taskId}/steps`;
+    const running = await h.call('POST', steps, { input: 'big 1 5' }, { prefer: 'respond-async' });
+    const hanging = await h.call('POST', steps, { input: 'wait' }, { prefer: 'respond-async' });
+    const queued = await h.call('POST', steps, { input: 'after' }, { prefer: 'respond-async' });
+    expect(queued.json.status).toBe('created');
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'running'; i++) {
+      await sleep(20);
+      state = (await h.call('GET', `${steps}/${hanging.json.step_id}`)).json.status;
+    }
+    // The process dies: nothing of it runs any more (its handler waits forever). A new process
+    // opens the same data directory.
+    const { createAgentProtocol } = await import('../src/protocol.js');
+    h.protocol = createAgentProtocol({ agent, dataDir: h.dataDir });
+    let after: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && after.status !== 'completed'; i++) {
+      await sleep(20);
+      after = (await h.call('GET', `${steps}/${queued.json.step_id}`)).json;
+    }
+    expect(after).toMatchObject({
+      status: 'completed',
+      outcome: 'succeeded',
+      output: 'said after',
+    });
+    expect((await h.call('GET', `${steps}/${hanging.json.step_id}`)).json).toMatchObject({
+      status: 'completed',
+      outcome: 'failed',
+      error: { code: 'interrupted' },
+    });
+    expect((await h.call('GET', `${steps}/${running.json.step_id}`)).json.outcome).toBe(
+      'succeeded',
+    );
+    // Its stream ends with the terminal event.
+    let text = '';
+    for await (const chunk of await streamOf(taskId, hanging.json.step_id as string)) {
+      text += String(chunk);
+    }
+    expect(text.trim().split('\n\n').at(-1)).toMatch(/event: step\.completed\n.*"interrupted"/);
+  });
+});
