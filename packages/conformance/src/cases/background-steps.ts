@@ -1,7 +1,16 @@
 import type { CaseRequest, ConformanceCase, SetupRequest } from '../case.js';
 import { LEAK_MARKER } from '../reference-agent.js';
 import { error, invalid, pagination, stepShape, UUID } from '../shapes.js';
-import { get, newStep, newTask, post, STEPS, TASKS, UNKNOWN_ID } from './requests.js';
+import {
+  get,
+  newStep,
+  newTask,
+  noStepRecorded,
+  post,
+  STEPS,
+  TASKS,
+  UNKNOWN_ID,
+} from './requests.js';
 
 /**
  * Long-running steps (PROTOCOL.md section 8), where one request and its response say it all:
@@ -70,6 +79,34 @@ const stepFailed = {
     },
   ],
 };
+
+/**
+ * A request refused before anything runs is answered at once as JSON, whichever mode it asked
+ * for: 422 for a bad body (nothing recorded), 404 for an unknown task.
+ */
+function refusedAtOnce(
+  headers: Record<string, string>,
+  what: string,
+  note: string,
+): ConformanceCase[] {
+  return [
+    {
+      name:
+        note === ''
+          ? `${what} with an invalid body (input 42): 422 naming input, no step recorded`
+          : `${what} and an invalid body: 422${note} no step recorded`,
+      setup: [newTask()],
+      given: postWith(headers, { input: 42 }),
+      want: { status: 422, json: invalid('input', 'body', 'type') },
+      then: [noStepRecorded],
+    },
+    {
+      name: `${what} on an unknown task: 404${note === '' ? '' : ' JSON'}`,
+      given: postWith(headers, { input: 'x' }, `${TASKS}/${UNKNOWN_ID}/steps`),
+      want: { status: 404, json: error('not_found') },
+    },
+  ];
+}
 
 const backgroundCases: ConformanceCase[] = [
   {
@@ -151,23 +188,7 @@ const backgroundCases: ConformanceCase[] = [
       { given: get(STEP), want: { status: 200, json: unfinished('created') } },
     ],
   },
-  {
-    name: 'background step with an invalid body (input 42): 422 naming input, no step recorded',
-    setup: [newTask()],
-    given: postWith(RESPOND_ASYNC, { input: 42 }),
-    want: { status: 422, json: invalid('input', 'body', 'type') },
-    then: [
-      {
-        given: get(STEPS),
-        want: { status: 200, json: { steps: [], pagination: { total_items: 0 } } },
-      },
-    ],
-  },
-  {
-    name: 'background step on an unknown task: 404',
-    given: postWith(RESPOND_ASYNC, { input: 'x' }, `${TASKS}/${UNKNOWN_ID}/steps`),
-    want: { status: 404, json: error('not_found') },
-  },
+  ...refusedAtOnce(RESPOND_ASYNC, 'background step', ''),
 ];
 
 const outcomeCases: ConformanceCase[] = [
@@ -510,23 +531,11 @@ const streamCases: ConformanceCase[] = [
       },
     },
   },
-  {
-    name: 'POST steps with Accept: text/event-stream and an invalid body: 422 JSON, not a stream; no step recorded',
-    setup: [newTask()],
-    given: postWith(ACCEPT_EVENT_STREAM, { input: 42 }),
-    want: { status: 422, json: invalid('input', 'body', 'type') },
-    then: [
-      {
-        given: get(STEPS),
-        want: { status: 200, json: { steps: [], pagination: { total_items: 0 } } },
-      },
-    ],
-  },
-  {
-    name: 'POST steps with Accept: text/event-stream on an unknown task: 404 JSON',
-    given: postWith(ACCEPT_EVENT_STREAM, { input: 'x' }, `${TASKS}/${UNKNOWN_ID}/steps`),
-    want: { status: 404, json: error('not_found') },
-  },
+  ...refusedAtOnce(
+    ACCEPT_EVENT_STREAM,
+    'POST steps with Accept: text/event-stream',
+    ' JSON, not a stream;',
+  ),
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { Bytes, CaseRequest, MultipartPart, SetupRequest } from '../case.js';
+import type { Bytes, CaseRequest, FollowUp, MultipartPart, SetupRequest } from '../case.js';
 
 /** Request builders shared by the case files, so each case reads as what it is about. */
 
@@ -59,3 +59,9 @@ export function newSecret(key: string, value: string, as = 'secret_id'): SetupRe
 export function newUpload(parts: MultipartPart[], as = 'artifact_id'): SetupRequest {
   return { given: upload(parts), bind: { [as]: 'artifact_id' } };
 }
+
+/** A follow-up proving that a refused step request recorded nothing. */
+export const noStepRecorded: FollowUp = {
+  given: get(STEPS),
+  want: { status: 200, json: { steps: [], pagination: { total_items: 0 } } },
+};
