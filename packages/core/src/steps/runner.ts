@@ -110,16 +110,32 @@ export class StepRunner {
       first.push(['step.running', toStep(step, [])]);
     }
     const records = this.events.take(step.step_id, first);
-    await this.events.commit(step.step_id, records, () => this.store.insertStep(step, [], records));
-    this.enqueue(step, execute, onSettled);
+    const recorded = this.events.commit(step.step_id, records, () =>
+      this.store.insertStep(step, [], records),
+    );
+    // Its place in the task's queue is taken now, before the write, so no step sent meanwhile
+    // can run ahead of it; it starts once recorded (and not at all if the write failed).
+    this.enqueue(step, execute, onSettled, recorded);
+    await recorded;
     return toStep(step, []);
   }
 
-  private enqueue(step: StepRecord, execute: ExecuteStep, onSettled: () => void): void {
+  private enqueue(
+    step: StepRecord,
+    execute: ExecuteStep,
+    onSettled: () => void,
+    recorded: Promise<void> = Promise.resolve(),
+  ): void {
     if (step.status === 'created') this.waiting.set(step.step_id, step);
     void this.queue
-      .run(step.task_id, () => this.runBackground(step, execute))
-      .catch((error: unknown) => this.logger.error(`background step ${step.step_id} failed`, error))
+      .run(step.task_id, async () => {
+        await recorded;
+        await this.runBackground(step, execute);
+      })
+      .catch((error: unknown) => {
+        this.waiting.delete(step.step_id);
+        this.logger.error(`background step ${step.step_id} failed`, error);
+      })
       .finally(onSettled);
   }
 
