@@ -72,6 +72,8 @@ const OPERATIONS: Array<
   ['getAgentInfo', 'GET /ap/v1/agent/info', PUBLIC, [401]],
   ['getAgentInfoV2', 'GET /ap/v2/agent/info', PUBLIC, [401]],
   ['getAgentDiscovery', 'GET /.well-known/agent-protocol', ANONYMOUS, [404]],
+  ['getHealth', 'GET /healthz', ANONYMOUS, [405]],
+  ['getReadiness', 'GET /readyz', ANONYMOUS, [405]],
   ['listAgentSecretKeys', 'GET /ap/v1/agent/secrets', PROTECTED, [401, 403, 422]],
   ['addAgentSecret', 'POST /ap/v1/agent/secrets', PROTECTED, [400, 401, 403, 413, 415, 422]],
   ['revokeAgentSecret', 'DELETE /ap/v1/agent/secrets/{secret_id}', PROTECTED, [401, 403, 404]],
@@ -94,6 +96,8 @@ const EXTENSION_SUCCESS: Record<string, [status: string, schema: string | undefi
   getAgentInfo: ['200', 'AgentInfo'],
   getAgentInfoV2: ['200', 'AgentInfo'],
   getAgentDiscovery: ['200', 'AgentDiscovery'],
+  getHealth: ['200', 'Health'],
+  getReadiness: ['200', 'Health'],
   listAgentSecretKeys: ['200', 'TaskSecretKeysListResponse'],
   addAgentSecret: ['200', 'SecretKey'],
   revokeAgentSecret: ['204', undefined],
@@ -148,6 +152,7 @@ const ERROR_RESPONSES: Record<number, string> = {
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
   422: 'UnprocessableEntity',
+  405: 'MethodNotAllowed',
   429: 'TooManyRequests',
 };
 
