@@ -42,6 +42,19 @@ async function checkJsonAnswers(baseUrl: string): Promise<void> {
   const error = (await wrongMethod.json()) as { code?: unknown };
   expect(error.code === 'method_not_allowed', `405 body: ${JSON.stringify(error)}`);
 
+  // A load balancer's probes: alive, and ready while the store answers.
+  for (const [path, status] of [
+    ['/healthz', 'ok'],
+    ['/readyz', 'ready'],
+  ] as const) {
+    const probe = await fetch(`${baseUrl}${path}`);
+    const body = (await probe.json()) as { status?: unknown };
+    expect(
+      probe.status === 200 && body.status === status,
+      `${path}: ${probe.status} ${JSON.stringify(body)}`,
+    );
+  }
+
   const discovery = await fetch(`${baseUrl}/.well-known/agent-protocol`);
   expect(discovery.status === 200, `the discovery document answered ${discovery.status}`);
   expect(

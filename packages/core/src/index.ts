@@ -48,7 +48,7 @@ export {
 export { DISCOVERY_CACHE_CONTROL, DISCOVERY_PATH, type AgentDiscovery } from './discovery.js';
 export { fromIncomingMessage, pathUnder, writeNodeResponse } from './http/node.js';
 export { notFoundResponse } from './http/not-found.js';
-export { isDiscoveryPath, isProtocolPath } from './http/paths.js';
+export { isDiscoveryPath, isProtocolPath, PROBE_PATHS } from './http/paths.js';
 export { errorResponse, jsonResponse } from './http/responses.js';
 export type { CoreRequest, CoreResponse } from './http/types.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';

@@ -139,7 +139,7 @@ const PUBLIC_OPERATIONS = new Set(['getAgentInfo', 'getAgentInfoV2']);
  * Operations that never look at credentials, not even invalid ones: they answer every caller
  * with the same document, which caches may share.
  */
-const ANONYMOUS_OPERATIONS = new Set(['getAgentDiscovery']);
+const ANONYMOUS_OPERATIONS = new Set(['getAgentDiscovery', 'getHealth', 'getReadiness']);
 
 type Operation = (call: Call) => Promise<CoreResponse>;
 
@@ -154,6 +154,13 @@ function contentDisposition(fileName: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/** A probe's answer: never cached, and `Retry-After` when not ready. */
+function probe(status: 200 | 503, value: { status: string; reason?: string }): CoreResponse {
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (status === 503) headers['retry-after'] = '5';
+  return { status, headers, body: { kind: 'json', value } };
 }
 
 function queryObject(query: CoreRequest['query']): Record<string, string> {
@@ -209,6 +216,8 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     if (n > 0) logger.info(`resumed ${n} step(s) an earlier process left unfinished`);
   });
 
+  let stopping: Promise<void> | undefined;
+
   const page = (params: Record<string, unknown>): PageRequest => ({
     page: params.current_page as number,
     size: Math.min(params.page_size as number, limits.maxPageSize),
@@ -222,6 +231,17 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     getAgentInfoV2: info,
     // What a caller without credentials sees at /ap/v1/agent/info: everything when auth is off,
     // the public part otherwise (a custom `verify` is not asked about an empty request).
+    getHealth: async () => probe(200, { status: 'ok' }),
+    getReadiness: async () => {
+      if (stopping) return probe(503, { status: 'not_ready', reason: 'shutting down' });
+      try {
+        await store.ping();
+      } catch (error) {
+        logger.error('readiness: the store does not answer', error);
+        return probe(503, { status: 'not_ready', reason: 'the store does not answer' });
+      }
+      return probe(200, { status: 'ready' });
+    },
     getAgentDiscovery: async (c) => ({
       status: 200,
       headers: { 'cache-control': DISCOVERY_CACHE_CONTROL },
@@ -315,7 +335,6 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     return operation({ request, params, body, principal: principal as Principal });
   }
 
-  let stopping: Promise<void> | undefined;
   return {
     service,
     logger,

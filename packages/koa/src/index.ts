@@ -4,6 +4,7 @@ import {
   fromIncomingMessage,
   isProtocolPath,
   notFoundResponse,
+  PROBE_PATHS,
   writeNodeResponse,
   type AgentProtocol,
   type AgentProtocolOptions,
@@ -93,6 +94,7 @@ export function agentRouter(
       );
     };
   router.all(ROUTE, serve(ROUTE));
+  for (const probe of PROBE_PATHS) router.all(probe, serve(probe));
   if (!options.prefix) router.all(DISCOVERY_PATH, serve(DISCOVERY_PATH));
   router.protocol = protocol;
   return router;

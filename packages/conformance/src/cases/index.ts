@@ -27,6 +27,7 @@ import { httpErrorCases } from './http-errors.js';
 import { infoCases } from './info.js';
 import { jsonDepthCases } from './json-depth.js';
 import { paginationCases } from './pagination.js';
+import { probeCases, probesAuthGroup } from './probes.js';
 import { secretDeclineCases } from './secret-declines.js';
 import { secretCases } from './secrets.js';
 import { secretsBearerGroup } from './secrets-isolation.js';
@@ -63,6 +64,8 @@ export {
   infoCases,
   jsonDepthCases,
   paginationCases,
+  probeCases,
+  probesAuthGroup,
   secretCases,
   secretDeclineCases,
   secretsBearerGroup,
@@ -79,6 +82,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...paginationCases,
   ...infoCases,
   ...discoveryCases,
+  ...probeCases,
   ...configOptionCases,
   ...agentBehaviourCases,
   ...benchmarkFlowCases,
@@ -115,4 +119,5 @@ export const authCaseGroups: readonly AuthCaseGroup[] = [
   customGroup,
   secretsBearerGroup,
   discoveryAuthGroup,
+  probesAuthGroup,
 ];

@@ -160,5 +160,7 @@ export class MemoryStore implements Store {
     for (const s of secrets) this.secrets.set(s.secret_id, { ...s });
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

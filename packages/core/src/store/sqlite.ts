@@ -181,6 +181,7 @@ export class SqliteStore implements Store {
       lastStep: db.prepare(
         "SELECT * FROM steps WHERE task_id = ? AND status = 'completed' ORDER BY ord DESC LIMIT 1",
       ),
+      ping: db.prepare('SELECT 1'),
       unfinishedSteps: db.prepare(
         "SELECT * FROM steps WHERE status != 'completed' ORDER BY task_id, ord",
       ),
@@ -415,6 +416,10 @@ export class SqliteStore implements Store {
       for (const s of secrets)
         this.stmts.resealSecret.run({ secret_id: s.secret_id, sealed: s.sealed });
     });
+  }
+
+  async ping(): Promise<void> {
+    this.stmts.ping.get();
   }
 
   async close(): Promise<void> {

@@ -149,6 +149,8 @@ export interface Store {
   /** Replaces sealed values in one transaction (for key rotation). */
   resealSecrets(secrets: SecretRecord[]): Promise<void>;
 
+  /** Resolves when the store answers (a readiness probe); rejects when it does not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
