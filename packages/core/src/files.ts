@@ -4,6 +4,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ArtifactFiles } from './store/artifact-files.js';
 
 /**
  * Artifact bytes on disk, under names the server chooses (the artifact id). A client's
@@ -12,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
  * Writes go to `tmp/` first and are renamed into `artifacts/` only once flushed to disk, so a
  * crash never leaves a half-written artifact behind a record.
  */
-export class FileStore {
+export class FileStore implements ArtifactFiles {
   private readonly filesDir: string;
   private readonly tmpDir: string;
 

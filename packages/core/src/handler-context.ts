@@ -3,7 +3,7 @@ import type { AgentDefinition, CreateArtifactInput, HandlerContext } from './age
 import { assertArtifactLocation } from './artifact-paths.js';
 import type { Principal } from './auth/types.js';
 import type { ClientFunctions } from './client-functions.js';
-import type { FileStore } from './files.js';
+import type { ArtifactFiles } from './store/artifact-files.js';
 import type { Logger } from './logger.js';
 import type { RunState } from './pause.js';
 import { toArtifact } from './records.js';
@@ -15,7 +15,7 @@ import type { ArtifactRecord, TaskRecord } from './store/types.js';
 /** What every handler context is built from. */
 export interface HandlerDeps {
   agent: AgentDefinition;
-  files: FileStore;
+  files: ArtifactFiles;
   secrets: SecretsService;
   functions: ClientFunctions;
   logger: Logger;

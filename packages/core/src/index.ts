@@ -60,10 +60,16 @@ export {
   type AgentProtocolOptions,
 } from './protocol.js';
 export { AgentService } from './service.js';
+export { stepLimitError } from './auth/step-limit.js';
+export { LocalCoordination } from './coordination/local.js';
+export type { Coordination, Orphan, Turn, TurnRequest } from './coordination/types.js';
+export type { ArtifactFiles } from './store/artifact-files.js';
 export { MemoryStore } from './store/memory.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export type {
   ArtifactRecord,
+  SecretRecord,
+  StepEventRecord,
   Page,
   PageRequest,
   StepRecord,

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import type { AgentDefinition } from './agent.js';
 import { createAuthenticator } from './auth/authenticator.js';
-import { PrincipalStepLimit } from './auth/step-limit.js';
 import type { AuthOptions, Principal } from './auth/types.js';
 import { assertValidDeclarations } from './config-options.js';
 import { DISCOVERY_CACHE_CONTROL, discoveryDocument } from './discovery.js';
 import { AgentProtocolError, toAgentProtocolError } from './errors.js';
+import { LocalCoordination } from './coordination/local.js';
 import { FileStore } from './files.js';
 import { readJsonBody } from './http/body.js';
 import { receiveUpload } from './http/multipart.js';
@@ -188,19 +188,31 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   // Options checked before anything is opened, so a bad one leaves nothing behind.
   const maxJsonDepth = jsonDepthLimit(options.limits?.maxJsonDepth);
   const dataDir = resolve(options.dataDir ?? './.agent-data');
-  const store = options.store ?? new SqliteStore({ dataDir });
-  const files = new FileStore(dataDir);
+  const keySource = options.secretsKey ?? {
+    key: process.env.AGENT_SECRETS_KEY,
+    oldKeys: process.env.AGENT_SECRETS_OLD_KEYS,
+  };
+  const store: Store = options.store ?? new SqliteStore({ dataDir });
+  const coordination = store.coordination?.() ?? new LocalCoordination(store);
+  if (coordination.shared && !keySource.key) {
+    throw new Error(
+      'A store shared by several processes needs `secretsKey` (or AGENT_SECRETS_KEY), the same in every process: a key generated per process could not open the secrets another one stored.',
+    );
+  }
+  const files = store.artifactFiles?.() ?? new FileStore(dataDir);
   const redactor = new Redactor();
   const logger = redactingLogger(options.logger ?? silentLogger, redactor);
-  const keyring = loadKeyring(
-    dataDir,
-    options.secretsKey ?? {
-      key: process.env.AGENT_SECRETS_KEY,
-      oldKeys: process.env.AGENT_SECRETS_OLD_KEYS,
-    },
-  );
+  const keyring = loadKeyring(dataDir, keySource);
   const secrets = new SecretsService(store, keyring, redactor);
-  const service = new AgentService(options.agent, store, files, secrets, logger);
+  const service = new AgentService(
+    options.agent,
+    store,
+    files,
+    secrets,
+    logger,
+    coordination,
+    options.auth?.maxConcurrentStepsPerPrincipal,
+  );
   const limits = {
     maxUploadBytes: options.limits?.maxUploadBytes ?? 512 * 1024 * 1024,
     maxJsonBytes: options.limits?.maxJsonBytes ?? 1024 * 1024,
@@ -208,13 +220,10 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     maxPageSize: options.limits?.maxPageSize ?? 1000,
   };
   const authenticator = createAuthenticator(options.auth);
-  const stepLimit = new PrincipalStepLimit(options.auth?.maxConcurrentStepsPerPrincipal);
   const router = new Router(specDocument);
   const validator = new SpecValidator(specDocument);
   validator.compileAll(router.routes());
-  const ready = service.recover().then((n) => {
-    if (n > 0) logger.info(`resumed ${n} step(s) an earlier process left unfinished`);
-  });
+  const ready = service.recover();
 
   let stopping: Promise<void> | undefined;
 
@@ -258,7 +267,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     listAgentTasks: async (c) => json(200, await service.listTasks(c.principal, page(c.params))),
     getAgentTask: async (c) =>
       json(200, await service.getTask(c.principal, id(c.params, 'task_id'))),
-    ...stepOperations(service, stepLimit, {
+    ...stepOperations(service, {
       keepAliveMs: options.streams?.keepAliveMs ?? 15_000,
       maxBufferedBytes: options.streams?.maxBufferedBytes ?? 1024 * 1024,
     }),

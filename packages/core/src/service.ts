@@ -5,7 +5,8 @@ import type { Principal } from './auth/types.js';
 import { ClientFunctions } from './client-functions.js';
 import { resolveConfig } from './config-options.js';
 import { AgentProtocolError } from './errors.js';
-import type { FileStore } from './files.js';
+import type { Coordination } from './coordination/types.js';
+import type { ArtifactFiles } from './store/artifact-files.js';
 import { toArtifact, toStep, toTask } from './records.js';
 import type { ArtifactRecord, PageRequest, StepRecord, Store, TaskRecord } from './store/types.js';
 import type { Logger } from './logger.js';
@@ -54,12 +55,14 @@ export class AgentService {
   constructor(
     private readonly agent: AgentDefinition,
     private readonly store: Store,
-    private readonly files: FileStore,
+    private readonly files: ArtifactFiles,
     private readonly secrets: SecretsService,
     private readonly logger: Logger,
+    coordination: Coordination,
+    maxStepsPerPrincipal: number | undefined,
   ) {
-    this.events = new StepEvents(store);
-    this.runner = new StepRunner(store, this.events, logger);
+    this.events = new StepEvents(store, coordination);
+    this.runner = new StepRunner(store, this.events, logger, coordination, maxStepsPerPrincipal);
     this.handlerDeps = {
       agent,
       files,
@@ -72,6 +75,7 @@ export class AgentService {
   /** Waits for every step in progress to finish (for a clean shutdown). */
   async drain(graceMs = 10_000): Promise<void> {
     await this.runner.close(graceMs);
+    this.events.close();
   }
 
   /**
@@ -149,13 +153,15 @@ export class AgentService {
   /** A v1 step: runs when its turn comes, answered finished (`outcome` says how it ended). */
   async executeStep(principal: Principal, taskId: string, body: RequestBody): Promise<Step> {
     const { task, run } = await this.prepare(principal, taskId, body);
-    const { step, created } = await this.runner.runSync(newStep(task, body, principal), run);
+    const record = newStep(task, body, principal);
+    const turn = await this.runner.reserve(record);
+    const { step, created } = await this.runner.runSync(record, turn, run);
     return toStep(step, created);
   }
 
   /**
    * A background step (`Prefer: respond-async`): recorded and acknowledged at once, run when its
-   * turn comes. `onSettled` runs once it has completed (the caller's step-limit place).
+   * turn comes. `onSettled` runs once it has completed.
    */
   async startStep(
     principal: Principal,
@@ -164,14 +170,21 @@ export class AgentService {
     onSettled: () => void = () => undefined,
   ): Promise<Step> {
     const { task, run } = await this.prepare(principal, taskId, body);
+    const step = newStep(task, body, principal);
+    const turn = await this.runner.reserve(step);
     // Answers to a pause are checked now when nothing of the task is ahead of this step, so a
     // wrong one is a 409 rather than a failed step later.
-    if (this.runner.isIdle(taskId)) {
-      const paused = (await this.store.lastStep(taskId))?.pause;
-      if (body.function_results?.length) applyResults(paused, body.function_results);
-      assertDeclinable(paused, body.declined_secrets ?? []);
+    if (turn.first) {
+      try {
+        const paused = (await this.store.lastStep(taskId))?.pause;
+        if (body.function_results?.length) applyResults(paused, body.function_results);
+        assertDeclinable(paused, body.declined_secrets ?? []);
+      } catch (error) {
+        await turn.release();
+        throw error;
+      }
     }
-    return this.runner.startBackground(newStep(task, body, principal), run, onSettled);
+    return this.runner.startBackground(step, turn, run, onSettled);
   }
 
   /** Cancels a step of the caller's task (409 once it has completed). */
@@ -201,18 +214,18 @@ export class AgentService {
     return step;
   }
 
-  /** Resumes what a restart left: interrupted steps completed, waiting ones run. */
-  async recover(): Promise<number> {
-    return this.runner.recover(
-      (step) => async (record, live) => {
-        const task = await this.store.getTask(step.owner ?? 'anonymous', step.task_id);
-        if (!task) throw new Error(`task ${step.task_id} of step ${step.step_id} is gone`);
-        const body = bodyOf(step);
-        const { run } = await this.prepare({ id: task.owner, claims: {} }, task.task_id, body);
-        return run(record, live);
-      },
-      () => () => undefined,
-    );
+  /**
+   * Looks after what a stopped process left (at start, and whenever a process sharing the store
+   * dies): interrupted steps completed, waiting ones run. Resolves after the first hand-over.
+   */
+  async recover(): Promise<void> {
+    await this.runner.watch((step) => async (record, live) => {
+      const task = await this.store.getTask(step.owner ?? 'anonymous', step.task_id);
+      if (!task) throw new Error(`task ${step.task_id} of step ${step.step_id} is gone`);
+      const body = bodyOf(step);
+      const { run } = await this.prepare({ id: task.owner, claims: {} }, task.task_id, body);
+      return run(record, live);
+    });
   }
 
   /** Checks a step request before anything is queued or recorded, and builds its run. */

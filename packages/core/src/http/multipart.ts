@@ -2,7 +2,7 @@ import busboy from 'busboy';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { AgentProtocolError } from '../errors.js';
-import type { FileStore } from '../files.js';
+import type { ArtifactFiles } from '../store/artifact-files.js';
 import { contentType } from './body.js';
 import type { CoreRequest } from './types.js';
 
@@ -22,7 +22,7 @@ const MAX_FIELD_BYTES = 64 * 1024;
  */
 export async function receiveUpload(
   request: CoreRequest,
-  files: FileStore,
+  files: ArtifactFiles,
   maxBytes: number,
 ): Promise<ReceivedUpload> {
   if (!contentType(request).startsWith('multipart/form-data')) {

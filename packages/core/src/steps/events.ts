@@ -1,4 +1,5 @@
 import type { Artifact, Step } from '../agent.js';
+import type { Coordination } from '../coordination/types.js';
 import type { Store, StepEventRecord } from '../store/types.js';
 
 export type StepEventName =
@@ -21,14 +22,50 @@ interface Listener {
  * The event log of steps (PROTOCOL.md section 8) and the live feed of it. An event is appended
  * to the store first and published to subscribers after, in order per step, so a subscriber that
  * reads the log and then follows the feed misses nothing and, comparing ids, sees nothing twice.
- * Publishing is in-process; a store shared by several processes adds its own wake-up.
+ * Events a step running in another process stores reach this process's subscribers through the
+ * coordination's wake-up (and, should one be missed, a periodic look at the log).
  */
 export class StepEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** Per step: the next id and the tail of its append chain (events stay in order). */
   private readonly writers = new Map<string, { next: number; tail: Promise<void> }>();
+  /** Per followed step: the highest id published here, and the read of the log in progress. */
+  private readonly cursors = new Map<string, { last: number; reading: Promise<void> }>();
+  private readonly poll: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    coordination: Coordination,
+    pollMs = 2_000,
+  ) {
+    coordination.onRemoteEvents((stepId) => this.wake(stepId));
+    if (coordination.shared) {
+      // A wake-up lost while the store's connection was down would leave a stream waiting.
+      this.poll = setInterval(() => {
+        for (const stepId of this.listeners.keys())
+          if (!this.writers.has(stepId)) this.wake(stepId);
+      }, pollMs);
+      this.poll.unref();
+    }
+  }
+
+  /** Stops looking for events written elsewhere. */
+  close(): void {
+    clearInterval(this.poll);
+  }
+
+  /** Reads a followed step's log after what was published here, and publishes what is new. */
+  private wake(stepId: string): void {
+    const cursor = this.cursors.get(stepId);
+    if (!cursor) return;
+    cursor.reading = cursor.reading.then(async () => {
+      try {
+        this.publish(await this.store.stepEvents(stepId, cursor.last));
+      } catch {
+        // The store is unreachable: the next wake or poll reads again.
+      }
+    });
+  }
 
   /** Starts numbering a step's events after `lastId` (0 for a new step). */
   open(stepId: string, lastId = 0): void {
@@ -82,6 +119,11 @@ export class StepEvents {
 
   publish(records: StepEventRecord[]): void {
     for (const record of records) {
+      const cursor = this.cursors.get(record.step_id);
+      if (cursor) {
+        if (record.id <= cursor.last) continue;
+        cursor.last = record.id;
+      }
       for (const listener of this.listeners.get(record.step_id) ?? []) {
         // One subscriber's failure is its own: the step and the other subscribers go on.
         try {
@@ -108,9 +150,14 @@ export class StepEvents {
     const set = this.listeners.get(stepId) ?? new Set();
     set.add(listener);
     this.listeners.set(stepId, set);
+    if (!this.cursors.has(stepId))
+      this.cursors.set(stepId, { last: 0, reading: Promise.resolve() });
     return () => {
       set.delete(listener);
-      if (set.size === 0 && this.listeners.get(stepId) === set) this.listeners.delete(stepId);
+      if (set.size === 0 && this.listeners.get(stepId) === set) {
+        this.listeners.delete(stepId);
+        this.cursors.delete(stepId);
+      }
     };
   }
 }

@@ -1,5 +1,4 @@
 import type { Principal } from '../auth/types.js';
-import type { PrincipalStepLimit } from '../auth/step-limit.js';
 import { AgentProtocolError } from '../errors.js';
 import { jsonResponse } from '../http/responses.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
@@ -51,11 +50,7 @@ function lastEventId(request: CoreRequest): number | undefined {
  * The operations of long-running steps (PROTOCOL.md section 8): a step in the background, its
  * stream, its cancellation. A step request without `Prefer` or `Accept` stays v1.
  */
-export function stepOperations(
-  service: AgentService,
-  stepLimit: PrincipalStepLimit,
-  sse: SseOptions,
-) {
+export function stepOperations(service: AgentService, sse: SseOptions) {
   const ids = (c: StepCall) => ({
     taskId: c.params.task_id as string,
     stepId: c.params.step_id as string,
@@ -81,19 +76,10 @@ export function stepOperations(
       const body = c.body as object;
       const streamed = wantsStream(c.request);
       if (!streamed && !prefersAsync(c.request)) {
-        return stepLimit.run(c.principal.id, async () =>
-          jsonResponse(200, await service.executeStep(c.principal, taskId, body)),
-        );
+        return jsonResponse(200, await service.executeStep(c.principal, taskId, body));
       }
-      // A background step holds its caller's place until it completes.
-      const release = stepLimit.acquire(c.principal.id);
-      let step;
-      try {
-        step = await service.startStep(c.principal, taskId, body, release);
-      } catch (error) {
-        release();
-        throw error;
-      }
+      // A background step holds its caller's step-limit place until it completes.
+      const step = await service.startStep(c.principal, taskId, body);
       const location = `${c.request.mountPath ?? ''}/ap/v1/agent/tasks/${taskId}/steps/${step.step_id}`;
       if (streamed) return stream(c, step.step_id, 0, { 'content-location': location });
       return {

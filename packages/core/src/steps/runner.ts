@@ -4,7 +4,7 @@ import { AgentProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { toArtifact, toStep } from '../records.js';
 import type { ArtifactRecord, StepRecord, StepStatus, Store } from '../store/types.js';
-import { KeyedQueue } from '../task-queue.js';
+import type { Coordination, Orphan, Turn } from '../coordination/types.js';
 import { StepEvents, type StepEventName } from './events.js';
 import { completeStep, failureOf, INTERRUPTED, moveStep } from './state.js';
 
@@ -24,27 +24,27 @@ export interface LiveStep {
 export type ExecuteStep = (step: StepRecord, live: LiveStep) => Promise<ArtifactRecord[]>;
 
 /**
- * Where steps run: one at a time per task, in the order received, synchronously (v1: the step
- * is written once, completed) or in the background (acknowledged at once, durable from then on,
- * its events logged and streamed). Knows which steps run, to cancel them, and stops them at
- * shutdown.
+ * Where steps run: one at a time per task, in the order received (whichever process received
+ * them: the coordination keeps the order), synchronously (v1: the step is written once,
+ * completed) or in the background (acknowledged at once, durable from then on, its events logged
+ * and streamed). Knows which steps run here, to cancel them, and stops them at shutdown.
  */
 export class StepRunner {
-  private readonly queue = new KeyedQueue();
   private readonly active = new Map<string, LiveStep>();
-  /** Background steps acknowledged but not yet running, by id (cancel completes them here). */
+  /** Background steps acknowledged here but not yet running, by id (cancel completes them here). */
   private readonly waiting = new Map<string, StepRecord>();
+  /** Everything queued or running here, for a clean shutdown. */
+  private readonly inflight = new Set<Promise<unknown>>();
   private closing = false;
 
   constructor(
     private readonly store: Store,
     readonly events: StepEvents,
     private readonly logger: Logger,
-  ) {}
-
-  /** Whether nothing of the task is queued or running. */
-  isIdle(taskId: string): boolean {
-    return this.queue.isIdle(taskId);
+    private readonly coordination: Coordination,
+    private readonly maxPerPrincipal: number | undefined,
+  ) {
+    coordination.onCancelRequest((stepId) => void this.cancelHere(stepId));
   }
 
   private assertOpen(): void {
@@ -55,6 +55,27 @@ export class StepRunner {
         { headers: { 'retry-after': '5' } },
       );
     }
+  }
+
+  /**
+   * Takes the step's place in its task's order (and one of its principal's places: a 429 when
+   * none is left). Nothing is recorded yet; give the place back if the step is refused.
+   */
+  reserve(step: StepRecord): Promise<Turn> {
+    this.assertOpen();
+    return this.coordination.reserve(
+      { task_id: step.task_id, step_id: step.step_id, owner: step.owner ?? 'anonymous' },
+      this.maxPerPrincipal,
+    );
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    void work.then(
+      () => this.inflight.delete(work),
+      () => this.inflight.delete(work),
+    );
+    return work;
   }
 
   private live(step: StepRecord, logged: boolean): LiveStep {
@@ -76,20 +97,25 @@ export class StepRunner {
   /** A v1 step: runs when its turn comes and is written once, completed. */
   runSync(
     step: StepRecord,
+    turn: Turn,
     execute: ExecuteStep,
   ): Promise<{ step: StepRecord; created: ArtifactRecord[] }> {
-    this.assertOpen();
-    return this.queue.run(step.task_id, async () => {
-      moveStep(step, 'running');
-      const live = this.live(step, false);
-      try {
-        const created = await execute(step, live);
-        await this.store.insertStep(step, created);
-        return { step, created };
-      } finally {
-        this.active.delete(step.step_id);
-      }
-    });
+    return this.track(
+      (async () => {
+        try {
+          await turn.ready();
+          this.assertOpen();
+          moveStep(step, 'running');
+          const live = this.live(step, false);
+          const created = await execute(step, live);
+          await this.store.insertStep(step, created);
+          return { step, created };
+        } finally {
+          this.active.delete(step.step_id);
+          await turn.release();
+        }
+      })(),
+    );
   }
 
   /**
@@ -98,45 +124,55 @@ export class StepRunner {
    */
   async startBackground(
     step: StepRecord,
+    turn: Turn,
     execute: ExecuteStep,
     onSettled: () => void,
   ): Promise<Step> {
-    this.assertOpen();
-    const idle = this.queue.isIdle(step.task_id);
     this.events.open(step.step_id);
     const first: [StepEventName, unknown][] = [['step.created', toStep(step, [])]];
-    if (idle) {
+    if (turn.first) {
       moveStep(step, 'running');
       first.push(['step.running', toStep(step, [])]);
     }
     const records = this.events.take(step.step_id, first);
-    const recorded = this.events.commit(step.step_id, records, () =>
-      this.store.insertStep(step, [], records),
-    );
-    // Its place in the task's queue is taken now, before the write, so no step sent meanwhile
-    // can run ahead of it; it starts once recorded (and not at all if the write failed).
-    this.enqueue(step, execute, onSettled, recorded);
-    await recorded;
+    try {
+      await this.events.commit(step.step_id, records, () =>
+        this.store.insertStep(step, [], records),
+      );
+    } catch (error) {
+      await turn.release();
+      throw error;
+    }
+    this.enqueue(step, turn, execute, onSettled);
     return toStep(step, []);
   }
 
-  private enqueue(
-    step: StepRecord,
-    execute: ExecuteStep,
-    onSettled: () => void,
-    recorded: Promise<void> = Promise.resolve(),
-  ): void {
+  private enqueue(step: StepRecord, turn: Turn, execute: ExecuteStep, onSettled: () => void): void {
     if (step.status === 'created') this.waiting.set(step.step_id, step);
-    void this.queue
-      .run(step.task_id, async () => {
-        await recorded;
-        await this.runBackground(step, execute);
-      })
+    const work = (async () => {
+      await turn.ready();
+      // Cancelled through another process while it waited here.
+      if (step.status === 'created' && !this.closing && (await turn.cancelRequested())) {
+        // Checked again: a cancel sent here meanwhile may have completed it already.
+        if ((step.status as StepStatus) === 'created') await this.cancelWaiting(step);
+      }
+      await this.runBackground(step, execute);
+    })()
       .catch((error: unknown) => {
-        this.waiting.delete(step.step_id);
         this.logger.error(`background step ${step.step_id} failed`, error);
       })
-      .finally(onSettled);
+      .finally(async () => {
+        this.waiting.delete(step.step_id);
+        // A step that did not run because the server is stopping keeps its place in a shared
+        // store: the coordination hands it to another process (or the restart) in its turn.
+        if (!(this.closing && step.status === 'created' && this.coordination.shared)) {
+          await turn.release().catch((error: unknown) => {
+            this.logger.error(`step ${step.step_id}: giving back its place failed`, error);
+          });
+        }
+        onSettled();
+      });
+    void this.track(work);
   }
 
   private async runBackground(step: StepRecord, execute: ExecuteStep): Promise<void> {
@@ -192,9 +228,32 @@ export class StepRunner {
     );
   }
 
+  /** Completes a step that waits here `cancelled`, without running it. */
+  private async cancelWaiting(step: StepRecord): Promise<void> {
+    this.waiting.delete(step.step_id);
+    completeStep(step, 'cancelled');
+    await this.finish(step, []);
+  }
+
+  /** A cancel asked through another process, for a step this one runs or holds. */
+  private async cancelHere(stepId: string): Promise<void> {
+    const live = this.active.get(stepId);
+    if (live) {
+      live.controller.abort(new Error('cancelled by the client'));
+      return;
+    }
+    const waiting = this.waiting.get(stepId);
+    if (waiting && waiting.status === 'created') {
+      await this.cancelWaiting(waiting).catch((error: unknown) => {
+        this.logger.error(`step ${stepId}: cancelling failed`, error);
+      });
+    }
+  }
+
   /**
    * Cancels a step: a running one's signal fires (it completes `cancelled` when its handler
-   * returns); a waiting one completes `cancelled` without running. Answers the step as it is now.
+   * returns); a waiting one completes `cancelled` without running. A step another process runs
+   * or holds is asked to stop through the coordination. Answers the step as it is now.
    */
   async cancel(step: StepRecord): Promise<Step> {
     if (step.status === 'completed') {
@@ -205,30 +264,41 @@ export class StepRunner {
       live.controller.abort(new Error('cancelled by the client'));
       return { ...toStep(step, []), status: 'running' };
     }
-    let waiting = this.waiting.get(step.step_id);
-    this.waiting.delete(step.step_id);
-    if (!waiting) {
-      // Recorded but not queued here (the server is stopping): continue its log.
-      waiting = step;
-      const logged = await this.store.stepEvents(step.step_id, 0);
-      this.events.open(step.step_id, logged.at(-1)?.id ?? 0);
+    const waiting = this.waiting.get(step.step_id);
+    if (waiting) {
+      await this.cancelWaiting(waiting);
+      return toStep(waiting, []);
     }
-    completeStep(waiting, 'cancelled');
-    await this.finish(waiting, []);
-    return toStep(waiting, []);
+    if (this.coordination.shared) {
+      await this.coordination.requestCancel(step.step_id);
+      return toStep(step, []);
+    }
+    // Recorded but not queued here (the server is stopping): continue its log.
+    const logged = await this.store.stepEvents(step.step_id, 0);
+    this.events.open(step.step_id, logged.at(-1)?.id ?? 0);
+    completeStep(step, 'cancelled');
+    await this.finish(step, []);
+    return toStep(step, []);
   }
 
   /**
-   * After a restart: a step that was running when its process died completes `failed` /
-   * `interrupted`, its output what it had logged; steps acknowledged but not started run again,
-   * in order. `execute` builds the handler run of a step read back from the store.
+   * Looks after the steps no process looks after (after a restart; with a shared store, also
+   * when another process dies): one that was running completes `failed` / `interrupted`, its
+   * output what it had logged; one acknowledged but not started runs here, in its turn.
+   * `execute` builds the handler run of a step read back from the store.
    */
-  async recover(
+  watch(execute: (step: StepRecord) => ExecuteStep): Promise<void> {
+    return this.coordination.watchOrphans((orphans) => this.adopt(orphans, execute));
+  }
+
+  private async adopt(
+    orphans: Orphan[],
     execute: (step: StepRecord) => ExecuteStep,
-    onSettled: (step: StepRecord) => () => void,
-  ): Promise<number> {
-    const steps = await this.store.unfinishedSteps();
-    for (const step of steps) {
+  ): Promise<void> {
+    if (orphans.length > 0) {
+      this.logger.info(`resumed ${orphans.length} step(s) a stopped process left unfinished`);
+    }
+    for (const { step, turn } of orphans) {
       const logged = await this.store.stepEvents(step.step_id, 0);
       this.events.open(step.step_id, logged.at(-1)?.id ?? 0);
       if (step.status === 'running') {
@@ -238,30 +308,46 @@ export class StepRunner {
             .map((e) => (JSON.parse(e.data) as { text: string }).text)
             .join('') || null;
         completeStep(step, 'failed', INTERRUPTED);
-        await this.finish(step, []);
+        try {
+          await this.finish(step, []);
+        } finally {
+          await turn.release();
+        }
+      } else if (step.status === 'created') {
+        this.enqueue(step, turn, execute(step), () => undefined);
       } else {
-        this.enqueue(step, execute(step), onSettled(step));
+        await turn.release();
       }
     }
-    return steps.length;
   }
 
   /**
    * Stops taking steps, lets running ones finish for `graceMs`, then interrupts the rest (they
-   * complete `failed` / `interrupted` and their streams end). Waiting steps stay for the restart.
+   * complete `failed` / `interrupted` and their streams end). Waiting steps keep their places,
+   * for the next process (or the restart); the coordination stops here.
    */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
-    const idle = this.queue.idle();
     const finished = await Promise.race([
-      idle.then(() => true),
+      this.running().then(() => true),
       sleep(graceMs, false, { ref: false }),
     ]);
-    if (finished) return;
-    for (const live of this.active.values()) {
-      live.interrupted = true;
-      live.controller.abort(new Error('the server is shutting down'));
+    if (!finished) {
+      for (const live of this.active.values()) {
+        live.interrupted = true;
+        live.controller.abort(new Error('the server is shutting down'));
+      }
+      await this.running();
     }
-    await idle;
+    // Steps still waiting for their turn (behind a step another process runs) stop waiting.
+    await this.coordination.close();
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Resolves once no handler runs here (steps waiting for their turn do not count). */
+  private async running(): Promise<void> {
+    while (this.active.size > 0 && this.inflight.size > 0) {
+      await Promise.race([...this.inflight]).catch(() => undefined);
+    }
   }
 }

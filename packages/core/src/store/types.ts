@@ -1,4 +1,6 @@
+import type { Coordination } from '../coordination/types.js';
 import type { PauseState } from '../pause.js';
+import type { ArtifactFiles } from './artifact-files.js';
 
 /**
  * The storage boundary. Every method that writes must have made the write durable when its
@@ -151,6 +153,13 @@ export interface Store {
 
   /** Resolves when the store answers (a readiness probe); rejects when it does not. */
   ping(): Promise<void>;
+  /**
+   * How the processes sharing this store coordinate steps (order, limit, events, cancel,
+   * leases). Absent for a store only one process opens: the core coordinates in-process.
+   */
+  coordination?(): Coordination;
+  /** Where artifact bytes live when the store keeps them itself. Absent: files in `dataDir`. */
+  artifactFiles?(): ArtifactFiles;
   close(): Promise<void>;
 }
 
