@@ -66,6 +66,12 @@ export interface RunningServer {
   baseUrl: string;
   /** Stops accepting requests, closes open connections and the store. */
   close(): Promise<void>;
+  /**
+   * For a store that keeps its data outside the data dir (a database server): writes everything
+   * it stores, as it is stored, into files under the data dir, so the checks that read the data
+   * dir (no secret in plain text) read the store too. Absent: the data dir is the store.
+   */
+  dumpStore?(): Promise<void>;
 }
 
 /** Starts one server of the adapter under test. Bind 127.0.0.1, port 0. */
@@ -82,6 +88,8 @@ export interface Harness {
   readonly log: readonly string[];
   /** Stops the server and starts a new one (with a fresh agent) on the same data dir. */
   restart(): Promise<void>;
+  /** Brings the data dir up to date with what the store holds (see `RunningServer.dumpStore`). */
+  dumpStore(): Promise<void>;
 }
 
 /** A logger that keeps every line, for the checks that read the log. */
@@ -139,6 +147,9 @@ export async function withServer<T>(
         server = undefined;
         await running?.close();
         server = await launch();
+      },
+      async dumpStore() {
+        await server?.dumpStore?.();
       },
     };
     const result = await work(harness);

@@ -204,6 +204,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** Where a value shows up in the data dir or the log, in any of its forms (named, not quoted). */
 async function traces(harness: Harness, values: readonly string[]): Promise<string[]> {
   const out: string[] = [];
+  await harness.dumpStore();
   const files = await filesUnder(harness.dataDir);
   ensure(files.length > 0, 'the data dir holds no file at all: nothing was stored');
   for (const [v, value] of values.entries()) {
