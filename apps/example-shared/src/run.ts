@@ -4,7 +4,8 @@ import {
   type AgentProtocolOptions,
 } from '@agent-protocol/core';
 import { createReferenceAgent } from '@agent-protocol/conformance';
-import { readConfig, type ExampleConfig } from './config.js';
+import { ConfigError, readConfig, type ExampleConfig } from './config.js';
+import { describeStorage, openStore } from './store.js';
 
 /** A started example server: the port it bound and how to stop it. */
 export interface StartedExample {
@@ -13,25 +14,60 @@ export interface StartedExample {
   close(): Promise<void>;
 }
 
+/** Ends the process with one line saying what is wrong: an operator's mistake, not a crash. */
+function refuseToStart(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function readConfigOrExit(): ExampleConfig {
+  try {
+    return readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) refuseToStart(error.message);
+    throw error;
+  }
+}
+
 /**
  * Starts an example app the same way for every framework: the reference agent with the embedded
- * store, one log line per request, a start line naming the URL, a clean exit on SIGTERM/SIGINT.
+ * store (or the PostgreSQL store of AGENT_DATABASE_URL), one log line per request, a start line
+ * naming the URL, a clean exit on SIGTERM/SIGINT.
  */
 export async function runExample(
   framework: string,
   start: (protocolOptions: AgentProtocolOptions, config: ExampleConfig) => Promise<StartedExample>,
 ): Promise<void> {
-  const config = readConfig();
+  const config = readConfigOrExit();
+  // AGENT_AUTH and friends (README, "Authentication"), read before the database is opened so that
+  // a mistake there leaves no pool open; AGENT_SECRETS_KEY is read by the core.
+  const auth = authFromEnvironment();
+  const storage = describeStorage(config);
+  const store = await openStore(config.database, consoleLogger).catch((error: unknown) => {
+    // The store's errors never carry the password; the cause says what the driver saw.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+    const detail = error instanceof Error ? error.message : String(error);
+    refuseToStart(
+      `Cannot open the database (${storage}): ${detail}${cause ? ` (${cause.message})` : ''}`,
+    );
+  });
   const options: AgentProtocolOptions = {
     agent: createReferenceAgent(),
     dataDir: config.dataDir,
+    ...(store && { store }),
     logger: consoleLogger,
-    // AGENT_AUTH and friends (README, "Authentication"); AGENT_SECRETS_KEY is read by the core.
-    auth: authFromEnvironment(),
+    auth,
   };
-  const started = await start(options, config);
+  let started: StartedExample;
+  try {
+    started = await start(options, config);
+  } catch (error) {
+    // Its pool would keep the process alive with nothing served.
+    await store?.close();
+    throw error;
+  }
   console.log(
-    `Agent Protocol server (${framework}) on http://${config.host}:${started.port}/ap/v1/agent/tasks (data in ${config.dataDir})`,
+    `Agent Protocol server (${framework}) on http://${config.host}:${started.port}/ap/v1/agent/tasks (data in ${storage})`,
   );
   let stopping = false;
   const stop = (signal: string) => {
@@ -39,7 +75,8 @@ export async function runExample(
     stopping = true;
     console.log(`${signal} received, shutting down`);
     // Running steps get the core's grace period (10 s), requests in flight a little more; then
-    // we go anyway (a step still running completes as interrupted at the next start).
+    // we go anyway (a step still running completes as interrupted at the next start, or, on a
+    // shared database, by another replica once its lease runs out).
     setTimeout(() => process.exit(0), 15_000).unref();
     void started.close().then(
       () => process.exit(0),
