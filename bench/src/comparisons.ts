@@ -48,7 +48,7 @@ export interface Comparison {
 }
 
 /** The README's result sections, each between its own markers (`report.ts`). */
-export const SECTIONS = ['results', 'upstream', 'streams'] as const;
+export const SECTIONS = ['results', 'upstream', 'streams', 'postgres'] as const;
 export type Section = (typeof SECTIONS)[number];
 export const sectionOf = (c: Comparison): Section => c.section ?? 'results';
 
@@ -130,6 +130,12 @@ export const TRANSFER = 'upload';
  * default store (`src/streams.ts`), in a README section of their own.
  */
 export const STREAMS = 'streams';
+
+/**
+ * And this one: the PostgreSQL store against SQLite, one replica against three, and a large
+ * artifact through PostgreSQL (`src/postgres.ts`), in a README section of their own.
+ */
+export const POSTGRES = 'postgres';
 
 export const targetText = (c: Comparison) =>
   `${c.subject.label.toLowerCase()} ${c.strict ? '<' : '≤'} ${c.target}× ${c.reference.label.toLowerCase()}`;

@@ -1,4 +1,4 @@
-import { COMPARISONS, STREAMS, TRANSFER } from './comparisons.js';
+import { COMPARISONS, POSTGRES, STREAMS, TRANSFER } from './comparisons.js';
 
 /** The sizes of the `streams` measurements (`src/streams.ts`). */
 export interface StreamsSizes {
@@ -14,6 +14,29 @@ export interface StreamsSizes {
   /** Background steps queued: `stepsPerTask` on each of `tasks` tasks. */
   tasks: number;
   stepsPerTask: number;
+}
+
+/** The sizes of the `postgres` measurements (`src/postgres.ts`), kept to about 3 minutes. */
+export interface PostgresSizes {
+  /** Interleaved rounds of the store and replica comparisons; the tables report medians. */
+  rounds: number;
+  /** Seconds of load per measurement. */
+  duration: number;
+  /** Seconds of warm-up load per operation, both sides of it at once. */
+  warmUp: number;
+  /** Connections per load: divisible by 3, so three replicas get as many each. */
+  connections: number;
+  /** Tasks seeded into the list servers, of which page 1 of `pageSize` is listed. */
+  listTasks: number;
+  pageSize: number;
+  /** Tasks given `stepsPerTask` steps before the rounds, whose steps are listed. */
+  stepTasks: number;
+  stepsPerTask: number;
+  /** The small artifact uploaded and downloaded, bytes. */
+  smallArtifactBytes: number;
+  /** The large artifact streamed through the PostgreSQL store, and how many times. */
+  transferBytes: number;
+  transferRounds: number;
 }
 
 /** Command-line flags of `pnpm bench`. */
@@ -32,9 +55,10 @@ export interface BenchOptions {
   uploadBytes: number;
   uploadRounds: number;
   streams: StreamsSizes;
+  postgres: PostgresSizes;
   /**
    * Comparison names to run (`--only`), `upload` for the artifact transfer, `streams` for the
-   * event streams and background steps.
+   * event streams and background steps, `postgres` for the PostgreSQL store.
    */
   only: string[];
   /** Write the table into README.md (off for --quick or --only unless --write). */
@@ -45,7 +69,7 @@ export interface BenchOptions {
 
 const MiB = 1024 * 1024;
 const FLAGS = ['--quick', '--write', '--no-write', '--profile', '--only'];
-export const NAMES = [...COMPARISONS.map((c) => c.name), TRANSFER, STREAMS];
+export const NAMES = [...COMPARISONS.map((c) => c.name), TRANSFER, STREAMS, POSTGRES];
 
 export function parseOptions(argv: string[]): BenchOptions {
   const flags = new Set<string>();
@@ -89,6 +113,21 @@ export function parseOptions(argv: string[]): BenchOptions {
       floodBytes: 10 * 1024,
       tasks: quick ? 100 : 1000,
       stepsPerTask: 10,
+    },
+    postgres: {
+      // Short rounds, more of them: two comparisons of 7 and 2 operations on both sides, and a
+      // large transfer, fit in about 3 minutes.
+      rounds: quick ? 1 : 5,
+      duration: 1,
+      warmUp: 1,
+      connections: 15,
+      listTasks: 1000,
+      pageSize: 100,
+      stepTasks: 16,
+      stepsPerTask: 20,
+      smallArtifactBytes: 1024,
+      transferBytes: (quick ? 16 : 256) * MiB,
+      transferRounds: quick ? 1 : 2,
     },
     only: only ?? NAMES,
     // A partial run would drop the other tables from the README: only when asked.

@@ -9,7 +9,10 @@ import {
   type Section,
 } from './comparisons.js';
 import type { Measurement } from './load.js';
+import { table } from './markdown.js';
 import type { BenchOptions } from './options.js';
+import type { PostgresResults } from './postgres.js';
+import { renderPostgres } from './postgres-report.js';
 import { OPERATIONS, type Operation } from './scenarios.js';
 import { median, ratios, spread, type Spread } from './stats.js';
 import { STREAM_TARGETS, type FanOutRun, type StreamsResults } from './streams.js';
@@ -56,6 +59,8 @@ export interface Results {
   transfers: TransferRuns[];
   /** `--only streams` (`src/streams.ts`). */
   streams?: StreamsResults;
+  /** `--only postgres` (`src/postgres.ts`). */
+  postgres?: PostgresResults;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -66,13 +71,6 @@ const cpuOf = (runs: Measurement[]) => runs.map((m) => m.cpuPerRequest);
 const rpsOf = (runs: Measurement[]) => runs.map((m) => m.reqPerSec);
 const comparisonOf = (runs: ComparisonRuns) => COMPARISONS.find((c) => c.name === runs.name)!;
 const cpuRatio = (r: PairedRuns) => spread(ratios(cpuOf(r.subject), cpuOf(r.reference)));
-
-/** A markdown table with padded columns, laid out the way Prettier formats it. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 /** The targets at a glance: one row per comparison, the median CPU ratio of every operation. */
 function summary(comparisons: ComparisonRuns[]): string {
@@ -136,6 +134,8 @@ function comparisonTable(runs: ComparisonRuns): string {
 /** What goes between a README section's markers. */
 export function renderSection(results: Results, section: Section): string {
   if (section === 'streams') return renderStreams(results);
+  if (section === 'postgres')
+    return results.postgres ? renderPostgres(results.postgres, results.options.quick) : '';
   const comparisons = results.comparisons.filter((r) => sectionOf(comparisonOf(r)) === section);
   return section === 'upstream'
     ? renderUpstream(results.options, comparisons)

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   COMPARISONS,
+  POSTGRES,
   SECTIONS,
   STREAMS,
   TRANSFER,
@@ -20,6 +21,8 @@ import {
 } from './comparisons.js';
 import { measure, type LoadOptions, type Scenario } from './load.js';
 import { NAMES, parseOptions, type BenchOptions } from './options.js';
+import { BenchDatabase } from './postgres-database.js';
+import { runPostgres } from './postgres.js';
 import { POOL, type ChildConfig } from './protocol.js';
 import {
   renderSection,
@@ -346,7 +349,19 @@ async function streamsPhase(options: BenchOptions, tmp: string, results: Results
   );
 }
 
+async function postgresPhase(options: BenchOptions, tmp: string, results: Results): Promise<void> {
+  if (!options.only.includes(POSTGRES)) return;
+  results.postgres = await runPostgres(
+    options.postgres,
+    (name, config) => start(options, name, config),
+    (name) => join(tmp, slug(name)),
+    log,
+  );
+}
+
 const options = parseOptions(process.argv.slice(2));
+// The postgres section runs last: a missing server should fail the run before the others.
+if (options.only.includes(POSTGRES)) await BenchDatabase.assertReachable();
 const tmp = await mkdtemp(join(tmpdir(), 'ap-bench-'));
 // A profiling run starts from an empty .profiles, so no profile of an earlier run gets mixed in.
 if (options.profile) await rm(PROFILES, { recursive: true, force: true });
@@ -355,6 +370,7 @@ try {
   await cpuPhase(options, tmp, results);
   await transferPhase(options, tmp, results);
   await streamsPhase(options, tmp, results);
+  await postgresPhase(options, tmp, results);
   await mkdir(RAW, { recursive: true });
   const partial = options.only.length < NAMES.length ? `-${options.only.join('+')}` : '';
   await writeFile(
@@ -366,7 +382,8 @@ try {
   const measured = (section: Section) =>
     COMPARISONS.some((c) => sectionOf(c) === section && options.only.includes(c.name)) ||
     (section === 'results' && options.only.includes(TRANSFER)) ||
-    (section === 'streams' && options.only.includes(STREAMS));
+    (section === 'streams' && options.only.includes(STREAMS)) ||
+    (section === 'postgres' && options.only.includes(POSTGRES));
   for (const section of SECTIONS.filter(measured)) {
     const markdown = renderSection(results, section);
     process.stdout.write(`${markdown}\n\n`);

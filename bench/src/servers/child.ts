@@ -12,6 +12,7 @@ import {
   POOL,
   type ChildConfig,
   type ChildMessage,
+  type MemoryBreakdown,
   type Request,
   type RssSample,
 } from '../protocol.js';
@@ -25,11 +26,22 @@ mkdirSync(config.dataDir, { recursive: true });
 // 50 times a second while other children are being measured on the same cores.
 let baseline = process.memoryUsage.rss();
 let peak = baseline;
+// Where the memory is (V8 heap, Buffers), at the baseline and at the peak: read only when the
+// peak moves, so sampling stays one cheap RSS read.
+let usage = { baseline: breakdown(), peak: breakdown() };
 let sampler: NodeJS.Timeout | undefined;
 const sample = () => {
   const rss = process.memoryUsage.rss();
-  if (rss > peak) peak = rss;
+  if (rss > peak) {
+    peak = rss;
+    usage.peak = breakdown();
+  }
 };
+
+function breakdown(): MemoryBreakdown {
+  const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { heapUsed, heapTotal, external, arrayBuffers };
+}
 
 const server = await (await SERVERS[config.server]())(config);
 
@@ -90,11 +102,12 @@ process.on('message', (message: Request) => {
       globalThis.gc?.();
       baseline = process.memoryUsage.rss();
       peak = baseline;
+      usage = { baseline: breakdown(), peak: breakdown() };
       sampler ??= setInterval(sample, 20).unref();
-      value = { baseline, peak } satisfies RssSample;
+      value = { baseline, peak, usage } satisfies RssSample;
       break;
     case 'rss-peak':
-      value = { baseline, peak } satisfies RssSample;
+      value = { baseline, peak, usage } satisfies RssSample;
       break;
     case 'connections':
       // The server's open sockets: shows the bench that the server, not the client, closed one.

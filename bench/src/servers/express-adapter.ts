@@ -6,8 +6,8 @@ import { adapterOptions, seedThroughService } from './adapter-options.js';
 import type { BenchServer } from './types.js';
 
 /** The Express adapter as an application would mount it: `app.use(agentRouter(...))`. */
-export function createExpressAdapter(config: ChildConfig): BenchServer {
-  const router = agentRouter(adapterOptions(config));
+export async function createExpressAdapter(config: ChildConfig): Promise<BenchServer> {
+  const router = agentRouter(await adapterOptions(config));
   const app = express();
   app.use(router);
   return {

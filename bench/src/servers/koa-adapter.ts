@@ -6,8 +6,8 @@ import { adapterOptions, seedThroughService } from './adapter-options.js';
 import type { BenchServer } from './types.js';
 
 /** The Koa adapter as its README mounts it: `app.use(agentRouter(...).routes())`, no body parser. */
-export function createKoaAdapter(config: ChildConfig): BenchServer {
-  const router = agentRouter(adapterOptions(config));
+export async function createKoaAdapter(config: ChildConfig): Promise<BenchServer> {
+  const router = agentRouter(await adapterOptions(config));
   const app = new Koa();
   app.use(router.routes());
   return {

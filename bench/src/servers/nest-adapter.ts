@@ -12,7 +12,9 @@ import type { BenchServer } from './types.js';
  * Nest's default Express platform with Nest's default body parsers (the module sits ahead of them).
  */
 export async function createNestAdapter(config: ChildConfig): Promise<BenchServer> {
-  @Module({ imports: [AgentProtocolModule.forRoot(adapterOptions(config))] })
+  const options = await adapterOptions(config);
+
+  @Module({ imports: [AgentProtocolModule.forRoot(options)] })
   class AppModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: false });
