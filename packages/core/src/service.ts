@@ -33,6 +33,9 @@ export interface Pagination {
   page_size: number;
 }
 
+/** Beyond v1, what every server of this package does (PROTOCOL.md section 8). */
+const CAPABILITIES = { background_steps: true, step_events: true, step_cancel: true } as const;
+
 export function pagination(total: number, page: PageRequest): Pagination {
   return {
     total_items: total,
@@ -99,7 +102,7 @@ export class AgentService {
     if (full) Object.assign(options, configOptions);
     const config_options = options as AgentInfo['config_options'];
     if (!full) return { ...base, config_options };
-    const extensions: Partial<AgentInfo> = {};
+    const extensions: Partial<AgentInfo> = { capabilities: CAPABILITIES };
     if (this.agent.secrets) extensions.secrets = this.agent.secrets;
     if (this.agent.clientFunctions) extensions.client_functions = this.agent.clientFunctions;
     return { ...info, ...base, config_options, ...extensions };

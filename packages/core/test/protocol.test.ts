@@ -55,6 +55,17 @@ async function call(method: string, url: string, body?: unknown) {
 }
 
 describe('createAgentProtocol().handle', () => {
+  it('says in its info what it can do beyond v1, so a client picks background steps and streams', async () => {
+    await setup();
+    const info = await call('GET', '/ap/v1/agent/info');
+    expect(info.status).toBe(200);
+    expect(info.json.capabilities).toEqual({
+      background_steps: true,
+      step_events: true,
+      step_cancel: true,
+    });
+  });
+
   it('creates a task, runs steps with resolved config, and pages them', async () => {
     await setup();
     const task = await call('POST', '/ap/v1/agent/tasks', {
