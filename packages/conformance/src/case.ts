@@ -40,6 +40,10 @@ export interface CaseRequest {
  * - `{ $startsWith: '...' }` / `{ $includes: '...' }` for strings
  * - `{ $keys: ['a', 'b'] }` an object with exactly these keys (in any order), nothing more
  * - `{ $and: [matcher, ...] }` every matcher at once (e.g. `$keys` and the values)
+ * - `{ $anyOf: [matcher, ...] }` at least one of the matchers
+ * - `{ $has: ['a', 'b'] }` an object with at least these keys (others allowed)
+ * - `{ $none: true }` nothing there: the key is missing, `null` or an empty array
+ * - `{ $mentions: 'text' }` a value whose JSON text holds `text`, in any case (an error naming a field)
  */
 export type Matcher = unknown;
 

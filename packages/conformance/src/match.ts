@@ -20,6 +20,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+const isEmptyArray = (value: unknown) => Array.isArray(value) && value.length === 0;
+
 /** An object whose keys all start with `$` is an operator, not an object to match. */
 function operatorOf(want: unknown): Record<string, unknown> | undefined {
   if (!isPlainObject(want)) return undefined;
@@ -84,6 +86,28 @@ function matchOperator(actual: unknown, op: Record<string, unknown>, at: string)
   }
   if ('$and' in op) {
     for (const inner of op.$and as unknown[]) out.push(...match(actual, inner, at));
+  }
+  if ('$has' in op) {
+    const missing = isPlainObject(actual)
+      ? (op.$has as string[]).filter((key) => actual[key] === undefined)
+      : undefined;
+    if (!missing || missing.length > 0)
+      out.push(`${at}: expected an object with the keys ${show(op.$has)}, got ${show(actual)}`);
+  }
+  if ('$anyOf' in op) {
+    const options = op.$anyOf as unknown[];
+    if (!options.some((inner) => match(actual, inner, at).length === 0))
+      out.push(`${at}: expected one of ${options.map(show).join(' or ')}, got ${show(actual)}`);
+  }
+  // A server may say "nothing" by leaving a key out, by null or by an empty list: the protocol
+  // judges those alike where the fixture's own servers leave the key out.
+  if ('$none' in op && !(actual === undefined || actual === null || isEmptyArray(actual)))
+    out.push(`${at}: expected nothing (absent, null or []), got ${show(actual)}`);
+  if ('$mentions' in op) {
+    const text = JSON.stringify(actual) ?? '';
+    const wanted = String(op.$mentions);
+    if (!text.toLowerCase().includes(wanted.toLowerCase()))
+      out.push(`${at}: expected a value naming ${show(wanted)}, got ${show(actual)}`);
   }
   return out;
 }

@@ -49,7 +49,17 @@ export interface RunCaseOptions {
    * Checked on every exchange, setup included, with the case's own `secrets` (in every encoding).
    */
   secrets?: readonly string[];
+  /**
+   * How a response is judged against what the case expects (the main request and every
+   * follow-up; setup requests only need their status). `protocolCheck` judges the protocol as
+   * PROTOCOL.md and the spec define it, not this project's own wording, codes and extra fields.
+   * @default check (everything the fixture's own servers are held to)
+   */
+  judge?: Judge;
 }
+
+/** Every way a response differs from what a case expects; empty when it conforms. */
+export type Judge = (observed: Observed, want: Expected, dataDir?: string) => string[];
 
 function setupProblems(observed: Observed, status: number | undefined): string[] {
   if (observed.status === 0) return [`no response: ${observed.error ?? 'connection failed'}`];
@@ -110,8 +120,9 @@ export async function runCase(
     const ok = await step(`setup ${i + 1}`, s.given, (o) => setupProblems(o, s.status), s.bind);
     if (!ok) return outcome();
   }
+  const judgeBy = options.judge ?? check;
   const judge = (want: Expected) => (o: Observed) => [
-    ...check(o, substitute(want, vars), options.dataDir),
+    ...judgeBy(o, substitute(want, vars), options.dataDir),
     ...sameJsonProblems(o, want.sameJsonAs, exchanges),
   ];
   if (!(await step('given', testCase.given, judge(testCase.want), testCase.bind))) return outcome();

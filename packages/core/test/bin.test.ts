@@ -39,6 +39,7 @@ describe('command-line launchers', () => {
   it('agent-protocol runs the built command through its launcher', async () => {
     const { stdout } = await run(process.execPath, [
       join(here, '../bin/agent-protocol.js'),
+      'rotate-secrets-key',
       '--help',
     ]);
     expect(stdout).toContain('Usage: agent-protocol rotate-secrets-key');

@@ -1,0 +1,48 @@
+import type { Step } from '@agent-protocol/client';
+import type { Command } from '../command.js';
+import { connect, CONNECTION_OPTIONS } from '../connection.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { collect, oneLine, printJson, table } from '../output.js';
+
+const HELP = `Usage: agent-protocol steps list TASK_ID [--json] [--url URL] [credentials]
+
+Lists the steps of a task in the order they ran: id, status (and how a completed step ended:
+succeeded, failed, cancelled), whether it was the last, its input and output. --json prints the
+steps as a JSON array.
+
+Exit codes: 0 listed; 1 an error (an unknown task: 404); 2 a wrong command line.`;
+
+/** `completed` with how it ended, when the server says (PROTOCOL.md section 8). */
+function status(step: Step): string {
+  const { outcome } = step as Step & { outcome?: string };
+  return step.status === 'completed' && outcome ? `completed/${outcome}` : step.status;
+}
+
+export const stepsListCommand: Command = {
+  name: 'steps list',
+  synopsis: 'steps list TASK_ID',
+  summary: 'the steps of a task',
+  help: HELP,
+  options: [...CONNECTION_OPTIONS, 'json'],
+  async run(args, rest) {
+    const [taskId, ...extra] = rest;
+    if (taskId === undefined) throw new UsageError('steps list needs a TASK_ID.');
+    if (extra.length > 0)
+      throw new UsageError(`steps list takes one TASK_ID, not '${extra[0]}' too.`);
+    const { client } = await connect(args, process.env);
+    const steps = await collect(client.steps.list(taskId, { pageSize: 100 }));
+    if (args.values.json) printJson(steps);
+    else if (steps.length === 0) process.stderr.write('No steps.\n');
+    else {
+      const rows = steps.map((s) => [
+        s.step_id,
+        status(s),
+        s.is_last ? 'last' : '',
+        oneLine(s.input, 30),
+        oneLine(s.output, 50),
+      ]);
+      process.stdout.write(`${table(['STEP', 'STATUS', 'LAST', 'INPUT', 'OUTPUT'], rows)}\n`);
+    }
+    return EXIT.ok;
+  },
+};
