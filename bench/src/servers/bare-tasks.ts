@@ -77,6 +77,8 @@ const toStep = (s: StepRecord) => ({
   additional_output: s.additional_output,
   artifacts: [],
   is_last: s.is_last,
+  // How a completed step ended (PROTOCOL.md section 8): the bare server's echo always succeeds.
+  ...(s.status === 'completed' ? { outcome: 'succeeded' as const } : {}),
 });
 
 /** The request body fields both task and step bodies share, checked. */
