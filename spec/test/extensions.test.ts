@@ -89,6 +89,8 @@ const OPERATIONS: Array<
     PROTECTED,
     [401, 403, 404, 409],
   ],
+  // The sign-in callback: the provider sends a browser here, with `state` as the credential.
+  ['oauthCallback', 'GET /ap/v1/agent/oauth/callback', ANONYMOUS, [400, 405]],
 ];
 
 /** The 2xx response of each extension operation: status and schema component (none for 204). */
@@ -116,6 +118,8 @@ const EXTENSION_SCHEMAS: Record<string, { required: string[]; enums?: Record<str
     SecretDemandInfo: { required: ['name', 'description'] },
     ClientFunction: { required: ['name', 'description', 'parameters'] },
     SecretDemand: { required: ['key', 'name', 'description'] },
+    AuthDemand: { required: ['provider', 'authorization_url', 'expires_at'] },
+    OAuthProviderInfo: { required: ['scopes'] },
     FunctionCall: { required: ['id', 'name', 'arguments'] },
     FunctionResult: { required: ['id'] },
     TaskSecretKeysListResponse: { required: ['secret_keys', 'pagination'] },
@@ -187,7 +191,9 @@ describe('operations', () => {
     },
   );
 
-  it.each(OPERATIONS)('%s answers every error with the JSON Error schema', (operationId) => {
+  // The sign-in callback answers a browser with a page, its errors too (tested below).
+  const answeringJson = OPERATIONS.filter(([operationId]) => operationId !== 'oauthCallback');
+  it.each(answeringJson)('%s answers every error with the JSON Error schema', (operationId) => {
     const responses = findOperation(operationId).operation.responses as JsonObject;
     for (const [status, response] of Object.entries(responses)) {
       if (!status.startsWith('4')) continue;
@@ -326,8 +332,66 @@ describe('extension schemas', () => {
     const props = schemaOf('AgentInfo').properties as Record<string, JsonObject>;
     expect(refName(props.config_options?.additionalProperties)).toBe('ConfigOption');
     expect(refName(props.secrets?.additionalProperties)).toBe('SecretDemandInfo');
+    expect(refName(props.oauth_providers?.additionalProperties)).toBe('OAuthProviderInfo');
     expect(refName(props.auth)).toBe('AuthInfo');
     expect(refName((props.client_functions as JsonObject).items)).toBe('ClientFunction');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Delegated login (PROTOCOL.md section 10)
+// ---------------------------------------------------------------------------------------------
+
+describe('delegated login', () => {
+  it('adds auth_demands to Step as an optional field', () => {
+    const step = (schemaOf('Step').allOf as JsonObject[])[1] as JsonObject;
+    const props = step.properties as Record<string, JsonObject>;
+    expect(refName((props.auth_demands as JsonObject).items)).toBe('AuthDemand');
+    expect(asArray(step.required)).not.toContain('auth_demands');
+    const demand = schemaOf('AuthDemand').properties as Record<string, JsonObject>;
+    expect(demand.authorization_url).toMatchObject({ type: 'string', format: 'uri' });
+    expect(demand.expires_at).toMatchObject({ type: 'string', format: 'date-time' });
+  });
+
+  it('lists providers in AgentInfo by name, never with a client id or secret', () => {
+    const info = schemaOf('AgentInfo').properties as Record<string, JsonObject>;
+    expect(info.oauth_providers?.propertyNames).toEqual({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+    });
+    expect(Object.keys(schemaOf('OAuthProviderInfo').properties as JsonObject).sort()).toEqual([
+      'description',
+      'scopes',
+    ]);
+  });
+
+  it("takes the provider's redirect at GET /ap/v1/agent/oauth/callback, all parameters optional", () => {
+    const { operation, parameters } = findOperation('oauthCallback');
+    expect(operation.tags).toEqual(['oauth']);
+    expect(operation.requestBody).toBeUndefined();
+    expect(parameters.map((p) => [p.name, p.in, p.required])).toEqual([
+      ['code', 'query', false],
+      ['state', 'query', false],
+      ['error', 'query', false],
+      ['error_description', 'query', false],
+    ]);
+  });
+
+  it('answers a page on success, and JSON or the page on a 400, never cached', () => {
+    const ok = responseOf('oauthCallback', '200');
+    expect(Object.keys(ok.content as JsonObject)).toEqual(['text/html']);
+    const failed = responseOf('oauthCallback', '400');
+    expect(Object.keys(failed.content as JsonObject)).toEqual(['application/json', 'text/html']);
+    expect(refName(mediaOf(failed, 'application/json').schema)).toBe('Error');
+    const codes = Object.values(exampleValues(mediaOf(failed, 'application/json'))).map(
+      (v) => (v as JsonObject).code,
+    );
+    expect(codes.sort()).toEqual(['authorization_failed', 'bad_request', 'invalid_state']);
+    for (const response of [ok, failed]) {
+      expect(headersOf(response)['Cache-Control']).toMatchObject({
+        required: true,
+        schema: { const: 'no-store' },
+      });
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import type { OAuthProvider } from '@agent-protocol/core';
+
 /** A PostgreSQL database shared by several replicas (`AGENT_DATABASE_URL` and its settings). */
 export interface DatabaseConfig {
   /** `AGENT_DATABASE_URL`: `postgres://user:password@host:5432/database`. */
@@ -18,6 +20,13 @@ export interface ExampleConfig {
   dataDir: string;
   /** Set when `AGENT_DATABASE_URL` is; otherwise the embedded SQLite store in `dataDir`. */
   database: DatabaseConfig | undefined;
+  /**
+   * `AGENT_PUBLIC_URL`: where users' browsers reach this server (`https://agent.example.com`),
+   * the base of the redirect URI OAuth providers send them back to after a sign-in.
+   */
+  publicUrl: string | undefined;
+  /** `AGENT_OAUTH_PROVIDERS`: the providers `use oauth <provider>` signs in to (JSON). */
+  oauthProviders: Record<string, OAuthProvider> | undefined;
 }
 
 /** A setting the app cannot start with; the message names the variable and what it needs. */
@@ -62,15 +71,66 @@ function readDatabase(env: NodeJS.ProcessEnv): DatabaseConfig | undefined {
   };
 }
 
+function readPublicUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.AGENT_PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError(
+      `AGENT_PUBLIC_URL must be the http(s) URL users' browsers reach this server at, without a query, got '${raw}'.`,
+    );
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * `AGENT_OAUTH_PROVIDERS`: a JSON object of providers by name, each as `OAuthProvider` of the
+ * core (`issuer` or `authorizationEndpoint` and `tokenEndpoint`, `clientId`, `clientSecret`,
+ * `scopes`...). The core checks each provider at start; this only checks the shape.
+ */
+function readOAuthProviders(
+  env: NodeJS.ProcessEnv,
+  publicUrl: string | undefined,
+): Record<string, OAuthProvider> | undefined {
+  const raw = env.AGENT_OAUTH_PROVIDERS?.trim();
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // Not the text: it holds client secrets.
+    throw new ConfigError('AGENT_OAUTH_PROVIDERS must be a JSON object of providers by name.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('AGENT_OAUTH_PROVIDERS must be a JSON object of providers by name.');
+  }
+  const providers = parsed as Record<string, OAuthProvider>;
+  const needsBase = Object.values(providers).some((p) => !p?.redirectUri);
+  if (needsBase && !publicUrl) {
+    throw new ConfigError(
+      'AGENT_OAUTH_PROVIDERS is set but AGENT_PUBLIC_URL is not: providers send the browser back to <AGENT_PUBLIC_URL>/ap/v1/agent/oauth/callback, the redirect URI to register with them.',
+    );
+  }
+  return providers;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleConfig {
   const port = Number(env.PORT ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be an integer between 0 and 65535, got '${env.PORT}'.`);
   }
+  const publicUrl = readPublicUrl(env);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir: env.AGENT_DATA_DIR ?? './.agent-data',
     database: readDatabase(env),
+    publicUrl,
+    oauthProviders: readOAuthProviders(env, publicUrl),
   };
 }

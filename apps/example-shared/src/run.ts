@@ -52,11 +52,13 @@ export async function runExample(
     );
   });
   const options: AgentProtocolOptions = {
-    agent: createReferenceAgent(),
+    agent: createReferenceAgent({ oauthProviders: config.oauthProviders }),
     dataDir: config.dataDir,
     ...(store && { store }),
     logger: consoleLogger,
     auth,
+    // Delegated login: providers send the browser back to <AGENT_PUBLIC_URL>/ap/v1/agent/oauth/callback.
+    ...(config.publicUrl && { oauth: { redirectBaseUrl: config.publicUrl } }),
   };
   let started: StartedExample;
   try {

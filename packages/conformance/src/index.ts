@@ -5,6 +5,7 @@ export {
   REFERENCE_SECRETS,
   referenceAgent,
   ReferenceAgentFailure,
+  type ReferenceAgentOptions,
 } from './reference-agent.js';
 export { runConformance, type RunConformanceOptions } from './runner.js';
 export { CORE_KNOWN_FAILURES } from './core-known-failures.js';
@@ -72,6 +73,7 @@ export {
   concurrencyScenarios,
   conformanceScenarios,
   isolationScenarios,
+  oauthCallbackScenarios,
   persistenceScenarios,
   secretScenarios,
   stepLimitScenario,
@@ -90,3 +92,4 @@ export type {
   SetupRequest,
 } from './case.js';
 export { closeServer } from './close-server.js';
+export { tracesIn } from './traces.js';

@@ -6,6 +6,7 @@ import {
   type AgentDefinition,
   type ClientFunction,
   type HandlerContext,
+  type OAuthProvider,
   type SecretDeclaration,
   type StepResult,
 } from '@agent-protocol/core';
@@ -30,6 +31,8 @@ const SECRET_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const STREAM = /^\s*stream\s+(\d{1,4})\s+(\d{1,5})\s*$/i;
 // `call <function> <json arguments>`; no arguments at all means `{}`.
 const CALL = /^\s*call\s+(\S+)(?:\s+([\s\S]*?))?\s*$/i;
+// `use oauth <provider>`: a token of the caller at one of the agent's OAuth providers (section 10).
+const USE_OAUTH = /^\s*use\s+oauth\s+(\S+)\s*$/i;
 
 /** The secret the reference agent declares (listed by the info endpoint). */
 export const REFERENCE_SECRETS: Record<string, SecretDeclaration> = {
@@ -156,6 +159,23 @@ async function callFunction(name: string, argsText: string, ctx: HandlerContext)
   }
 }
 
+/**
+ * `use oauth <provider>`: the caller's access token at the provider, or the step pauses (in
+ * `token`) with a sign-in link. It says only how long the token is: a token never goes into an
+ * output, an artifact or a log line.
+ */
+async function useOAuth(
+  provider: string,
+  providers: Record<string, OAuthProvider>,
+  ctx: HandlerContext,
+): Promise<string> {
+  if (!Object.hasOwn(providers, provider)) {
+    return `${provider} is not an OAuth provider this agent declares.`;
+  }
+  const token = await ctx.oauth.token(provider);
+  return `Signed in to ${provider} (token of ${token.length} characters).`;
+}
+
 /** In the message of every error the reference agent throws: a server must never send it on. */
 export const LEAK_MARKER = 'REFERENCE-AGENT-INTERNAL-DETAIL';
 
@@ -167,12 +187,24 @@ export class ReferenceAgentFailure extends Error {
   }
 }
 
+/** What a reference agent is made with. */
+export interface ReferenceAgentOptions {
+  /**
+   * The OAuth providers `use oauth <provider>` may sign the user in to (PROTOCOL.md section 10),
+   * listed by the info endpoint. The server then needs `oauth.redirectBaseUrl` (or each
+   * provider's `redirectUri`).
+   * @default none (`use oauth <provider>` says the provider is not declared)
+   */
+  oauthProviders?: Record<string, OAuthProvider>;
+}
+
 /**
  * A fresh reference agent. Its only state is in memory and per task: how many steps it has run
  * (`additional_output.step_index`) and how many were running at once (`additional_output.in_flight`,
  * which is 1 whenever the server applies a task's steps one at a time).
  */
-export function createReferenceAgent(): AgentDefinition {
+export function createReferenceAgent(options: ReferenceAgentOptions = {}): AgentDefinition {
+  const providers = options.oauthProviders ?? {};
   const stepsRun = new Map<string, number>();
   const running = new Map<string, number>();
 
@@ -185,6 +217,7 @@ export function createReferenceAgent(): AgentDefinition {
     },
     secrets: REFERENCE_SECRETS,
     clientFunctions: REFERENCE_CLIENT_FUNCTIONS,
+    ...(options.oauthProviders && { oauthProviders: options.oauthProviders }),
     configOptions: {
       greeting: {
         type: 'string',
@@ -225,10 +258,10 @@ export function createReferenceAgent(): AgentDefinition {
         // task's input and ends the task; so does the resumed work of such a step after a pause
         // (only this flow pauses on an empty input).
         if (isBlank(input) && !isBlank(task.input) && (ctx.firstStep || ctx.resumed)) {
-          const result = await act(task.input!, ctx, additional_output);
+          const result = await act(task.input!, ctx, additional_output, providers);
           return { ...result, is_last: true };
         }
-        return await act(input ?? '', ctx, additional_output);
+        return await act(input ?? '', ctx, additional_output, providers);
       } finally {
         const left = (running.get(taskId) ?? 1) - 1;
         if (left === 0) running.delete(taskId);
@@ -245,6 +278,7 @@ async function act(
   text: string,
   ctx: HandlerContext,
   additional_output: Record<string, number>,
+  providers: Record<string, OAuthProvider>,
 ): Promise<StepResult> {
   const write = WRITE.exec(text);
   if (write) {
@@ -274,6 +308,11 @@ async function act(
   if (secret) {
     const said = await useSecret(secret[1]!, secret[2] !== undefined, ctx);
     return { name: 'use_secret', output: say(said, ctx.config), additional_output };
+  }
+  const login = USE_OAUTH.exec(text);
+  if (login) {
+    const said = await useOAuth(login[1]!, providers, ctx);
+    return { name: 'use_oauth', output: say(said, ctx.config), additional_output };
   }
   const call = CALL.exec(text);
   if (call) {

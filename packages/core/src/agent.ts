@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Schemas } from '@agent-protocol/spec';
 import type { Principal } from './auth/types.js';
+import type { OAuthProvider } from './oauth/providers.js';
 
 export type ConfigOptionType = 'string' | 'integer' | 'float' | 'boolean' | 'list' | 'dict';
 export type ConfigScope = 'task' | 'step' | 'artifact';
@@ -100,6 +101,21 @@ export interface HandlerContext {
      */
     call(name: string, args: Record<string, unknown>): Promise<unknown>;
   };
+  oauth: {
+    /**
+     * A valid access token of the caller at `provider` (one of the agent's `oauthProviders`),
+     * for acting on the user's behalf there. A stored token about to expire is refreshed first
+     * (with its refresh token). When the caller has none, or its grant lacks a scope named in
+     * `options.scopes` (the provider's `scopes` are asked for, not required: a provider or user
+     * may grant less), or the provider refuses the refresh, the step ends at once (in a step
+     * handler only) with an `auth_demands` entry: a link where the user signs in at the provider
+     * (authorization code flow with PKCE). The next step runs the handler again, and this call
+     * returns the token the sign-in stored. Tokens are stored as the caller's secret
+     * `oauth.<provider>` (sealed, never returned or logged); never put one in an output, an
+     * artifact or an error.
+     */
+    token(provider: string, options?: { scopes?: string[] }): Promise<string>;
+  };
   /** The one logger: secret values are masked in everything written through it. */
   log: { info(message: string): void; error(message: string, error?: unknown): void };
   /** True when this run resumes work a previous step paused (same input, run again). */
@@ -151,6 +167,13 @@ export interface AgentDefinition {
   secrets?: Record<string, SecretDeclaration>;
   /** Functions a client may execute for it; listed by the info endpoint. */
   clientFunctions?: ClientFunction[];
+  /**
+   * Third-party services that speak OAuth2, by name (`github`), which a step may ask the user to
+   * sign in to (`ctx.oauth.token(name)`); listed by the info endpoint (names, scopes and
+   * descriptions only). Needs `oauth.redirectBaseUrl` in `createAgentProtocol`'s options, or a
+   * `redirectUri` per provider.
+   */
+  oauthProviders?: Record<string, OAuthProvider>;
   /** Runs when a task is created, before the response. Optional. */
   onTask?(args: TaskHandlerArgs): Promise<void> | void;
   /**

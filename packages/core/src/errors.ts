@@ -19,6 +19,10 @@ export interface ValidationIssue {
 export const STATUS_BY_CODE = {
   bad_request: 400,
   json_too_deep: 400,
+  /** The sign-in callback's `state` is unknown, already used or expired. */
+  invalid_state: 400,
+  /** The provider answered an error to a sign-in (`access_denied`), or refused to exchange its code. */
+  authorization_failed: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

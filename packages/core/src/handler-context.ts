@@ -5,6 +5,7 @@ import type { Principal } from './auth/types.js';
 import type { ClientFunctions } from './client-functions.js';
 import type { ArtifactFiles } from './store/artifact-files.js';
 import type { Logger } from './logger.js';
+import type { OAuthService } from './oauth/service.js';
 import type { RunState } from './pause.js';
 import { toArtifact } from './records.js';
 import { handlerSecrets } from './secrets/handler-secrets.js';
@@ -19,6 +20,7 @@ export interface HandlerDeps {
   secrets: SecretsService;
   functions: ClientFunctions;
   logger: Logger;
+  oauth: OAuthService;
 }
 
 /** What a step's run knows of the task's history, and the step as it runs. */
@@ -66,6 +68,7 @@ export function handlerContext(
       declined: new Set(run?.declined),
       state,
     }),
+    oauth: deps.oauth.forRun(principal, { state, taskId: task.task_id, stepId }),
     functions: {
       available: (name) => task.client_functions?.includes(name) ?? false,
       // Not `async`: the call must register before the first await, so calls made together

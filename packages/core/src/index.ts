@@ -52,7 +52,14 @@ export { isDiscoveryPath, isProtocolPath, PROBE_PATHS } from './http/paths.js';
 export { errorResponse, jsonResponse } from './http/responses.js';
 export type { CoreRequest, CoreResponse } from './http/types.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
-export { FunctionCallError, SecretDeclinedError, type SecretDemand } from './pause.js';
+export {
+  FunctionCallError,
+  SecretDeclinedError,
+  type AuthDemand,
+  type SecretDemand,
+} from './pause.js';
+export { CALLBACK_PATH, type OAuthOptions, type OAuthProvider } from './oauth/providers.js';
+export { OAUTH_SECRET_PREFIX, oauthSecretKey, type StoredTokens } from './oauth/tokens.js';
 export {
   createAgentProtocol,
   type AgentProtocol,
@@ -68,6 +75,7 @@ export { MemoryStore } from './store/memory.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export type {
   ArtifactRecord,
+  OAuthLoginRecord,
   SecretRecord,
   StepEventRecord,
   Page,

@@ -3,16 +3,24 @@ import { isDeepStrictEqual } from 'node:util';
 import { AgentProtocolError } from './errors.js';
 
 /**
- * One mechanism, two uses: a step pauses for something only the client can give — secrets it
- * must store, or the results of functions it runs on the user's behalf. The paused work is kept
- * with the step; the next step request resumes it by running the handler again from the start
- * with the same input, replaying function results already given.
+ * One mechanism, three uses: a step pauses for something only the client can give — secrets it
+ * must store, the results of functions it runs on the user's behalf, or the user's sign-in at a
+ * third-party service. The paused work is kept with the step; the next step request resumes it by
+ * running the handler again from the start with the same input, replaying function results
+ * already given (and finding the secrets and tokens stored meanwhile).
  */
 
 export interface SecretDemand {
   key: string;
   name: string;
   description: string;
+}
+
+/** A sign-in the step waits for (the wire's `AuthDemand`, PROTOCOL.md section 10). */
+export interface AuthDemand {
+  provider: string;
+  authorization_url: string;
+  expires_at: string;
 }
 
 /** What the client sent back for a function call. */
@@ -87,12 +95,20 @@ export class RunState {
   paused = false;
   readonly demands: SecretDemand[] = [];
   readonly waiting: CallRecord[] = [];
+  readonly logins: AuthDemand[] = [];
   private cursor = 0;
 
   constructor(readonly calls: CallRecord[]) {}
 
   demand(missing: SecretDemand[]): never {
     for (const d of missing) if (!this.demands.some((x) => x.key === d.key)) this.demands.push(d);
+    this.paused = true;
+    throw new StepPaused();
+  }
+
+  /** Pauses for a sign-in (one link per provider: a second ask in the same run adds none). */
+  demandLogin(demand: AuthDemand): never {
+    if (!this.logins.some((l) => l.provider === demand.provider)) this.logins.push(demand);
     this.paused = true;
     throw new StepPaused();
   }
@@ -176,8 +192,17 @@ export function applyResults(
 }
 
 /** The sentence a paused step's `output` says, for clients that only read `output`. */
-export function pauseSentence(demands: SecretDemand[], waiting: CallRecord[]): string {
+export function pauseSentence(
+  demands: SecretDemand[],
+  waiting: CallRecord[],
+  logins: AuthDemand[] = [],
+): string {
   const parts: string[] = [];
+  for (const login of logins) {
+    parts.push(
+      `This step needs you to sign in to ${login.provider}: open ${login.authorization_url} in a browser (before ${login.expires_at}), then send another step to continue.`,
+    );
+  }
   if (demands.length > 0) {
     const list = demands
       .map((d) => `${d.name} (${d.key}): ${d.description.replace(/[.\s]+$/, '')}`)

@@ -12,6 +12,9 @@ import { receiveUpload } from './http/multipart.js';
 import { errorResponse, jsonResponse } from './http/responses.js';
 import type { CoreRequest, CoreResponse } from './http/types.js';
 import { redactingLogger, silentLogger, type Logger } from './logger.js';
+import { oauthCallbackOperation } from './oauth/callback.js';
+import { resolveProviders, type OAuthOptions } from './oauth/providers.js';
+import { OAuthService } from './oauth/service.js';
 import { loadKeyring, type KeySource } from './secrets/keyring.js';
 import { Redactor } from './secrets/redactor.js';
 import { SecretsService } from './secrets/service.js';
@@ -92,6 +95,13 @@ export interface AgentProtocolOptions {
    * @default 10000
    */
   shutdownGraceMs?: number;
+  /**
+   * Delegated login (the agent's `oauthProviders`): the public URL the providers send a user's
+   * browser back to (`redirectBaseUrl`, required when the agent declares providers without their
+   * own `redirectUri`) and how long a sign-in link works.
+   * @default {} (no providers: the callback answers every `state` as unknown)
+   */
+  oauth?: OAuthOptions;
   /** Event streams of steps (`GET .../steps/{step_id}/events`). */
   streams?: {
     /**
@@ -139,7 +149,13 @@ const PUBLIC_OPERATIONS = new Set(['getAgentInfo', 'getAgentInfoV2']);
  * Operations that never look at credentials, not even invalid ones: they answer every caller
  * with the same document, which caches may share.
  */
-const ANONYMOUS_OPERATIONS = new Set(['getAgentDiscovery', 'getHealth', 'getReadiness']);
+const ANONYMOUS_OPERATIONS = new Set([
+  'getAgentDiscovery',
+  'getHealth',
+  'getReadiness',
+  // A provider's redirect carries no credentials of ours: its single-use `state` is the credential.
+  'oauthCallback',
+]);
 
 type Operation = (call: Call) => Promise<CoreResponse>;
 
@@ -187,6 +203,11 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   assertValidDeclarations(options.agent.configOptions);
   // Options checked before anything is opened, so a bad one leaves nothing behind.
   const maxJsonDepth = jsonDepthLimit(options.limits?.maxJsonDepth);
+  const providers = resolveProviders(options.agent.oauthProviders, options.oauth);
+  const loginTtlSeconds = options.oauth?.loginTtlSeconds ?? 600;
+  if (!(loginTtlSeconds > 0)) {
+    throw new RangeError(`oauth.loginTtlSeconds must be more than 0, not ${loginTtlSeconds}.`);
+  }
   const dataDir = resolve(options.dataDir ?? './.agent-data');
   const keySource = options.secretsKey ?? {
     key: process.env.AGENT_SECRETS_KEY,
@@ -204,6 +225,15 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
   const logger = redactingLogger(options.logger ?? silentLogger, redactor);
   const keyring = loadKeyring(dataDir, keySource);
   const secrets = new SecretsService(store, keyring, redactor);
+  const oauth = new OAuthService({
+    providers,
+    loginTtlMs: loginTtlSeconds * 1000,
+    store,
+    keyring,
+    secrets,
+    redactor,
+    logger,
+  });
   const service = new AgentService(
     options.agent,
     store,
@@ -212,6 +242,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     logger,
     coordination,
     options.auth?.maxConcurrentStepsPerPrincipal,
+    oauth,
   );
   const limits = {
     maxUploadBytes: options.limits?.maxUploadBytes ?? 512 * 1024 * 1024,
@@ -295,6 +326,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
       const body = c.body as { secret_key: string; secret_value: string };
       return json(200, await secrets.put(c.principal, body.secret_key, body.secret_value));
     },
+    oauthCallback: oauthCallbackOperation(oauth, logger),
     revokeAgentSecret: async (c) => {
       await secrets.revoke(c.principal, id(c.params, 'secret_id'));
       return { status: 204, headers: {} };

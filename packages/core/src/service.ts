@@ -19,6 +19,7 @@ import {
   type PauseState,
 } from './pause.js';
 import { handlerContext, type HandlerDeps } from './handler-context.js';
+import type { OAuthService } from './oauth/service.js';
 import type { SecretsService } from './secrets/service.js';
 import { eventsOfCompletedStep, StepEvents } from './steps/events.js';
 import { StepRunner, type ExecuteStep, type LiveStep } from './steps/runner.js';
@@ -63,6 +64,7 @@ export class AgentService {
     private readonly logger: Logger,
     coordination: Coordination,
     maxStepsPerPrincipal: number | undefined,
+    private readonly oauth: OAuthService,
   ) {
     this.events = new StepEvents(store, coordination);
     this.runner = new StepRunner(store, this.events, logger, coordination, maxStepsPerPrincipal);
@@ -72,6 +74,7 @@ export class AgentService {
       secrets,
       functions: new ClientFunctions(agent.clientFunctions),
       logger,
+      oauth,
     };
   }
 
@@ -105,6 +108,8 @@ export class AgentService {
     const extensions: Partial<AgentInfo> = { capabilities: CAPABILITIES };
     if (this.agent.secrets) extensions.secrets = this.agent.secrets;
     if (this.agent.clientFunctions) extensions.client_functions = this.agent.clientFunctions;
+    const providers = this.oauth.info();
+    if (providers) extensions.oauth_providers = providers;
     return { ...info, ...base, config_options, ...extensions };
   }
 
@@ -348,13 +353,14 @@ export class AgentService {
       name,
       arguments: args,
     }));
-    step.output = pauseSentence(state.demands, state.waiting);
+    step.output = pauseSentence(state.demands, state.waiting, state.logins);
     step.is_last = false;
     step.pause = { work, calls: state.calls, demands: state.demands };
     step.extensions = {
       ...step.extensions,
       ...(state.demands.length > 0 ? { secret_demands: state.demands } : {}),
       ...(waiting.length > 0 ? { function_calls: waiting } : {}),
+      ...(state.logins.length > 0 ? { auth_demands: state.logins } : {}),
     };
   }
 

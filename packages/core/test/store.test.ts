@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/store/memory.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import type { StepRecord, Store, TaskRecord } from '../src/store/types.js';
+import type { OAuthLoginRecord, StepRecord, Store, TaskRecord } from '../src/store/types.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -42,6 +42,20 @@ const step = (
   is_last: false,
   extensions: undefined,
   created_at: new Date().toISOString(),
+});
+
+/** A pending sign-in that expires `inMs` from now (in the past when negative). */
+const login = (id: string, inMs: number, owner = 'alice'): OAuthLoginRecord => ({
+  login_id: id,
+  owner,
+  task_id: 't',
+  step_id: 's',
+  provider: 'github',
+  scopes: ['repo', 'read:user'],
+  redirect_uri: 'https://agent.example.com/ap/v1/agent/oauth/callback',
+  sealed_verifier: Buffer.from([1, 2, 3, 0, 255]),
+  created_at: new Date().toISOString(),
+  expires_at: new Date(Date.now() + inMs).toISOString(),
 });
 
 const stores: [string, () => Promise<Store>][] = [
@@ -253,6 +267,52 @@ describe.each(stores)('%s store, artifacts of a page of steps', (_name, make) =>
   });
 });
 
+describe.each(stores)('%s store: pending sign-ins', (_name, make) => {
+  it('gives a pending sign-in back exactly once, whole, even to two takes at once', async () => {
+    const store = await make();
+    const pending = login('l1', 60_000);
+    await store.putOAuthLogin(pending);
+    const [first, second] = await Promise.all([
+      store.takeOAuthLogin('l1'),
+      store.takeOAuthLogin('l1'),
+    ]);
+    expect([first, second].filter(Boolean)).toEqual([pending]);
+    expect(await store.takeOAuthLogin('l1')).toBeUndefined();
+    expect(await store.takeOAuthLogin('never-stored')).toBeUndefined();
+    await store.close();
+  });
+
+  it('drops expired sign-ins when a new one is stored, and returns one taken after expiry', async () => {
+    const store = await make();
+    await store.putOAuthLogin(login('old', -1_000));
+    await store.putOAuthLogin(login('late', 5_000));
+    await store.putOAuthLogin(login('new', 60_000, 'bob'));
+    expect(await store.takeOAuthLogin('old')).toBeUndefined();
+    expect((await store.takeOAuthLogin('new'))?.owner).toBe('bob');
+    // Not yet expired when the last one was stored: given back, the caller judges its expiry.
+    expect((await store.takeOAuthLogin('late'))?.login_id).toBe('late');
+    await store.close();
+  });
+});
+
+describe('sqlite store: pending sign-ins survive a restart', () => {
+  it('finds a sign-in stored before the store was closed and reopened', async () => {
+    const dataDir = await tempDir();
+    const before = new SqliteStore({ dataDir });
+    await before.putOAuthLogin(login('l1', 60_000));
+    await before.close();
+    const after = new SqliteStore({ dataDir });
+    expect(await after.takeOAuthLogin('l1')).toEqual(
+      expect.objectContaining({
+        login_id: 'l1',
+        scopes: ['repo', 'read:user'],
+        sealed_verifier: Buffer.from([1, 2, 3, 0, 255]),
+      }),
+    );
+    await after.close();
+  });
+});
+
 describe('sqlite store migrations', () => {
   it('opens a data directory from before secrets existed, keeping its tasks and adding what is new', async () => {
     const dataDir = await tempDir();
@@ -261,7 +321,9 @@ describe('sqlite store migrations', () => {
     await first.close();
     // Turn it into a directory written by the first schema version.
     const db = new Database(join(dataDir, 'agent.db'));
-    db.exec('DROP TABLE secrets; DROP TABLE step_events; DROP INDEX steps_unfinished');
+    db.exec(
+      'DROP TABLE secrets; DROP TABLE step_events; DROP INDEX steps_unfinished; DROP TABLE oauth_logins',
+    );
     db.pragma('user_version = 1');
     db.close();
 
@@ -279,9 +341,12 @@ describe('sqlite store migrations', () => {
     // The event log of background steps (migration 3) is there too.
     await reopened.appendStepEvents([{ step_id: 's', id: 1, event: 'step.created', data: '{}' }]);
     expect((await reopened.stepEvents('s', 0)).map((e) => e.event)).toEqual(['step.created']);
+    // And the pending sign-ins of delegated login (migration 4).
+    await reopened.putOAuthLogin(login('l1', 60_000));
+    expect((await reopened.takeOAuthLogin('l1'))?.provider).toBe('github');
     await reopened.close();
     const check = new Database(join(dataDir, 'agent.db'), { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(3);
+    expect(check.pragma('user_version', { simple: true })).toBe(4);
     check.close();
   });
 });

@@ -98,6 +98,21 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX ap_turns_principal ON ap_turns (principal);
    CREATE INDEX ap_turns_lease ON ap_turns (lease_until);
    ALTER TABLE ap_tasks ADD COLUMN turn_count bigint NOT NULL DEFAULT 0;`,
+  // 3: sign-ins a step asked for (delegated login), until the provider sends the browser back to
+  // any replica. Timestamps as text like the others: ISO 8601 compares as text.
+  `CREATE TABLE ap_oauth_logins (
+     login_id text PRIMARY KEY,
+     owner text NOT NULL,
+     task_id text NOT NULL,
+     step_id text NOT NULL,
+     provider text NOT NULL,
+     scopes text NOT NULL,
+     redirect_uri text NOT NULL,
+     sealed_verifier bytea NOT NULL,
+     created_at text NOT NULL,
+     expires_at text NOT NULL
+   );
+   CREATE INDEX ap_oauth_logins_expiry ON ap_oauth_logins (expires_at);`,
 ];
 
 /** A schema name the store accepts: a plain lower-case identifier, safe to quote and to log. */

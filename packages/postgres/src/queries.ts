@@ -109,6 +109,16 @@ export const RESEAL_SECRETS = `
   FROM unnest($1::text[], $2::bytea[]) AS r (secret_id, sealed)
   WHERE s.secret_id = r.secret_id`;
 
+const LOGIN_COLUMNS =
+  'login_id, owner, task_id, step_id, provider, scopes, redirect_uri, sealed_verifier, created_at, expires_at';
+/** A new pending sign-in, and the expired ones dropped in the same statement. */
+export const PUT_OAUTH_LOGIN = `
+  WITH expired AS (DELETE FROM ap_oauth_logins WHERE expires_at < $11)
+  INSERT INTO ap_oauth_logins (${LOGIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+/** Deletes and returns the row in one statement: of two replicas given one state, one gets it. */
+export const TAKE_OAUTH_LOGIN = `
+  DELETE FROM ap_oauth_logins WHERE login_id = $1 RETURNING ${LOGIN_COLUMNS}`;
+
 export const INSERT_CHUNK =
   'INSERT INTO ap_artifact_chunks (artifact_id, n, data) VALUES ($1, $2, $3)';
 /** A slice of one chunk (1-based offset), with the chunk's whole length. */

@@ -4,6 +4,7 @@ import {
   type ArtifactFiles,
   type ArtifactRecord,
   type Logger,
+  type OAuthLoginRecord,
   type Page,
   type PageRequest,
   type SecretRecord,
@@ -432,6 +433,31 @@ export class PostgresStore implements Store {
       secrets.map((s) => s.secret_id),
       secrets.map((s) => s.sealed),
     ]);
+  }
+
+  async putOAuthLogin(login: OAuthLoginRecord): Promise<void> {
+    await this.db.query(sql.PUT_OAUTH_LOGIN, [
+      login.login_id,
+      login.owner,
+      login.task_id,
+      login.step_id,
+      login.provider,
+      JSON.stringify(login.scopes),
+      login.redirect_uri,
+      login.sealed_verifier,
+      login.created_at,
+      login.expires_at,
+      new Date().toISOString(),
+    ]);
+  }
+
+  async takeOAuthLogin(loginId: string): Promise<OAuthLoginRecord | undefined> {
+    const { rows } = await this.db.query<Omit<OAuthLoginRecord, 'scopes'> & { scopes: string }>(
+      sql.TAKE_OAUTH_LOGIN,
+      [loginId],
+    );
+    const row = rows[0];
+    return row && { ...row, scopes: JSON.parse(row.scopes) as string[] };
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { StepRecord, TaskRecord } from '@agent-protocol/core';
+import type { OAuthLoginRecord, StepRecord, TaskRecord } from '@agent-protocol/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTestDatabases } from './database.js';
 import { artifact, step, storeOpener, task } from './records.js';
@@ -273,6 +273,31 @@ describe('PostgresStore, the Store contract', () => {
     await store.resealSecrets(resealed);
     await store.resealSecrets([]);
     expect(await store.allSecrets()).toEqual(resealed);
+  });
+
+  it('gives a pending sign-in back once (also to two replicas at once), dropping expired ones', async () => {
+    const store = await stores.open();
+    const other = await stores.open();
+    const login = (id: string, inMs: number): OAuthLoginRecord => ({
+      login_id: id,
+      owner: 'alice',
+      task_id: 't',
+      step_id: 's',
+      provider: 'github',
+      scopes: ['repo', 'read:user'],
+      redirect_uri: 'https://agent.example.com/ap/v1/agent/oauth/callback',
+      sealed_verifier: Buffer.from([0, 1, 255]),
+      created_at: '2026-11-30T10:00:00.000Z',
+      expires_at: new Date(Date.now() + inMs).toISOString(),
+    });
+    const pending = login('l1', 60_000);
+    await store.putOAuthLogin(login('old', -1_000));
+    await store.putOAuthLogin(pending);
+    const taken = await Promise.all([store.takeOAuthLogin('l1'), other.takeOAuthLogin('l1')]);
+    expect(taken.filter(Boolean)).toStrictEqual([pending]);
+    expect(await store.takeOAuthLogin('l1')).toBeUndefined();
+    // Expired before the second was stored: dropped then.
+    expect(await store.takeOAuthLogin('old')).toBeUndefined();
   });
 
   it('answers a ping, and closes once however often it is closed', async () => {

@@ -89,6 +89,23 @@ function everyMethod(store: Store): [string, () => Promise<unknown>][] {
     ['deleteSecret', () => store.deleteSecret('alice', 'x')],
     ['allSecrets', () => store.allSecrets()],
     ['resealSecrets', () => store.resealSecrets([secret])],
+    [
+      'putOAuthLogin',
+      () =>
+        store.putOAuthLogin({
+          login_id: 'l',
+          owner: 'alice',
+          task_id: 't',
+          step_id: 's',
+          provider: 'github',
+          scopes: [],
+          redirect_uri: 'https://agent.example.com/ap/v1/agent/oauth/callback',
+          sealed_verifier: Buffer.from([1]),
+          created_at: 'now',
+          expires_at: 'later',
+        }),
+    ],
+    ['takeOAuthLogin', () => store.takeOAuthLogin('l')],
     ['ping', () => store.ping()],
     ['files.write', () => store.artifactFiles!().write('a', 'bytes')],
     ['files.remove', () => store.artifactFiles!().remove('a')],

@@ -26,6 +26,7 @@ import { discoveryAuthGroup, discoveryCases } from './discovery.js';
 import { httpErrorCases } from './http-errors.js';
 import { infoCases } from './info.js';
 import { jsonDepthCases } from './json-depth.js';
+import { oauthCallbackAuthGroup, oauthCallbackCases } from './oauth-callback.js';
 import { paginationCases } from './pagination.js';
 import { probeCases, probesAuthGroup } from './probes.js';
 import { secretDeclineCases } from './secret-declines.js';
@@ -63,6 +64,8 @@ export {
   httpErrorCases,
   infoCases,
   jsonDepthCases,
+  oauthCallbackAuthGroup,
+  oauthCallbackCases,
   paginationCases,
   probeCases,
   probesAuthGroup,
@@ -93,6 +96,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...secretCases,
   ...secretDeclineCases,
   ...clientFunctionCases,
+  ...oauthCallbackCases,
 ];
 
 /**
@@ -120,4 +124,5 @@ export const authCaseGroups: readonly AuthCaseGroup[] = [
   secretsBearerGroup,
   discoveryAuthGroup,
   probesAuthGroup,
+  oauthCallbackAuthGroup,
 ];

@@ -1,6 +1,7 @@
 import { clientFunctionScenarios } from './client-functions.js';
 import { concurrencyScenarios } from './concurrency.js';
 import { isolationScenarios } from './isolation.js';
+import { oauthCallbackScenarios } from './oauth-callback.js';
 import { persistenceScenarios } from './persistence.js';
 import type { Scenario } from './scenario.js';
 import { secretScenarios } from './secrets.js';
@@ -11,6 +12,7 @@ export {
   clientFunctionScenarios,
   concurrencyScenarios,
   isolationScenarios,
+  oauthCallbackScenarios,
   persistenceScenarios,
   secretScenarios,
   stepLimitScenario,
@@ -27,6 +29,7 @@ export const conformanceScenarios: readonly Scenario[] = [
   ...persistenceScenarios,
   ...secretScenarios,
   ...clientFunctionScenarios,
+  ...oauthCallbackScenarios,
   ...streamingScenarios,
   ...authScenarios,
 ];

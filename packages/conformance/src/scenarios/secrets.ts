@@ -1,11 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import type { Step, Task } from '@agent-protocol/core';
 import type { CaseRequest } from '../case.js';
 import { encodedForms } from '../check.js';
 import { post, SECRETS, storeSecret, TASKS } from '../cases/requests.js';
 import { available, DECLARED_KEY } from '../cases/secrets.js';
 import type { Harness } from '../server.js';
+import { tracesIn } from '../traces.js';
 import { caller, ensure, ensureEqual, type Caller, type Scenario } from './scenario.js';
 
 interface SecretKey {
@@ -195,40 +194,10 @@ const restartWhileDemanding: Scenario = {
   },
 };
 
-/** Every file under `dir`, recursively (the SQLite database with its -wal and -shm included). */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
-
 /** Where a value shows up in the data dir or the log, in any of its forms (named, not quoted). */
 async function traces(harness: Harness, values: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
   await harness.dumpStore();
-  const files = await filesUnder(harness.dataDir);
-  ensure(files.length > 0, 'the data dir holds no file at all: nothing was stored');
-  for (const [v, value] of values.entries()) {
-    const logForms = encodedForms(value);
-    // A store could also write text as UTF-16.
-    const fileForms = [...logForms.map((f) => Buffer.from(f)), Buffer.from(value, 'utf16le')];
-    for (const file of files) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(file);
-      } catch {
-        continue; // removed since it was listed (a temporary file)
-      }
-      fileForms.forEach((form, f) => {
-        if (bytes.includes(form))
-          out.push(`value ${v + 1}, form ${f + 1}: in the file ${relative(harness.dataDir, file)}`);
-      });
-    }
-    harness.log.forEach((line, l) => {
-      const f = logForms.findIndex((form) => line.includes(form));
-      if (f !== -1) out.push(`value ${v + 1}, form ${f + 1}: in log line ${l + 1}`);
-    });
-  }
-  return out;
+  return tracesIn(harness.dataDir, harness.log, values);
 }
 
 const GREP_KEY = 'GREP_API_KEY';

@@ -1,5 +1,6 @@
 import type {
   ArtifactRecord,
+  OAuthLoginRecord,
   Page,
   PageRequest,
   SecretRecord,
@@ -24,6 +25,7 @@ export class MemoryStore implements Store {
   private readonly artifactsByStep = new Map<string, ArtifactRecord[]>();
   private readonly secrets = new Map<string, SecretRecord>();
   private readonly events = new Map<string, StepEventRecord[]>();
+  private readonly logins = new Map<string, OAuthLoginRecord>();
 
   async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
     this.tasks.set(task.task_id, task);
@@ -158,6 +160,18 @@ export class MemoryStore implements Store {
 
   async resealSecrets(secrets: SecretRecord[]): Promise<void> {
     for (const s of secrets) this.secrets.set(s.secret_id, { ...s });
+  }
+
+  async putOAuthLogin(login: OAuthLoginRecord): Promise<void> {
+    const now = new Date().toISOString();
+    for (const [id, l] of this.logins) if (l.expires_at < now) this.logins.delete(id);
+    this.logins.set(login.login_id, { ...login });
+  }
+
+  async takeOAuthLogin(loginId: string): Promise<OAuthLoginRecord | undefined> {
+    const login = this.logins.get(loginId);
+    this.logins.delete(loginId);
+    return login;
   }
 
   async ping(): Promise<void> {}

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   ArtifactRecord,
+  OAuthLoginRecord,
   Page,
   PageRequest,
   SecretRecord,
@@ -70,6 +71,20 @@ const MIGRATIONS = [
      PRIMARY KEY (step_id, id)
    ) WITHOUT ROWID;
    CREATE INDEX steps_unfinished ON steps(status) WHERE status != 'completed';`,
+  // Sign-ins a step asked for, until the provider sends the browser back (PROTOCOL.md section 10).
+  `CREATE TABLE oauth_logins (
+     login_id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     task_id TEXT NOT NULL,
+     step_id TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     scopes TEXT NOT NULL,
+     redirect_uri TEXT NOT NULL,
+     sealed_verifier BLOB NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX oauth_logins_expiry ON oauth_logins(expires_at);`,
 ];
 
 /**
@@ -78,6 +93,13 @@ const MIGRATIONS = [
  * and comparing an INTEGER column with a REAL costs about twice as much per row.
  */
 const PAGE_RANGE = 'ord BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER) ORDER BY ord';
+
+type OAuthLoginRow = Omit<OAuthLoginRecord, 'scopes'> & { scopes: string };
+
+const loginFromRow = (row: OAuthLoginRow): OAuthLoginRecord => ({
+  ...row,
+  scopes: JSON.parse(row.scopes) as string[],
+});
 
 interface TaskRow {
   task_id: string;
@@ -226,6 +248,13 @@ export class SqliteStore implements Store {
       deleteSecret: db.prepare('DELETE FROM secrets WHERE owner = ? AND secret_id = ?'),
       allSecrets: db.prepare('SELECT * FROM secrets'),
       resealSecret: db.prepare('UPDATE secrets SET sealed = @sealed WHERE secret_id = @secret_id'),
+      dropExpiredLogins: db.prepare('DELETE FROM oauth_logins WHERE expires_at < ?'),
+      putLogin: db.prepare(
+        `INSERT INTO oauth_logins (login_id, owner, task_id, step_id, provider, scopes, redirect_uri, sealed_verifier, created_at, expires_at)
+         VALUES (@login_id, @owner, @task_id, @step_id, @provider, @scopes, @redirect_uri, @sealed_verifier, @created_at, @expires_at)`,
+      ),
+      // One statement deletes and returns the row: a replayed state finds nothing.
+      takeLogin: db.prepare('DELETE FROM oauth_logins WHERE login_id = ? RETURNING *'),
     };
   }
 
@@ -416,6 +445,21 @@ export class SqliteStore implements Store {
       for (const s of secrets)
         this.stmts.resealSecret.run({ secret_id: s.secret_id, sealed: s.sealed });
     });
+  }
+
+  async putOAuthLogin(login: OAuthLoginRecord): Promise<void> {
+    const row = { ...login, scopes: JSON.stringify(login.scopes) };
+    await this.commits.write(() => {
+      this.stmts.dropExpiredLogins.run(new Date().toISOString());
+      this.stmts.putLogin.run(row);
+    });
+  }
+
+  async takeOAuthLogin(loginId: string): Promise<OAuthLoginRecord | undefined> {
+    const row = await this.commits.write(
+      () => this.stmts.takeLogin.get(loginId) as OAuthLoginRow | undefined,
+    );
+    return row && loginFromRow(row);
   }
 
   async ping(): Promise<void> {

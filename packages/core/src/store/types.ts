@@ -81,6 +81,29 @@ export interface SecretRecord {
   updated_at: string;
 }
 
+/**
+ * A sign-in a step asked for that the provider has not sent back yet (PROTOCOL.md section 10):
+ * what the callback needs to finish it. Kept until it is used or expires, across restarts.
+ */
+export interface OAuthLoginRecord {
+  /** A hash of the sign-in's `state` (see oauth/logins.ts): the state itself is never stored. */
+  login_id: string;
+  /** The principal who asked: the tokens are stored as its secret. */
+  owner: string;
+  task_id: string;
+  step_id: string;
+  provider: string;
+  /** The scopes asked for (what was granted, when the provider does not say). */
+  scopes: string[];
+  /** The redirect URI of the authorization request, which the code exchange repeats. */
+  redirect_uri: string;
+  /** The PKCE code verifier, sealed like a secret value (bound to `login_id` and `owner`). */
+  sealed_verifier: Buffer;
+  created_at: string;
+  /** ISO 8601; the callback refuses the sign-in after it. */
+  expires_at: string;
+}
+
 export interface PageRequest {
   /** 1-based. */
   page: number;
@@ -150,6 +173,15 @@ export interface Store {
   allSecrets(): Promise<SecretRecord[]>;
   /** Replaces sealed values in one transaction (for key rotation). */
   resealSecrets(secrets: SecretRecord[]): Promise<void>;
+
+  /** Records a pending sign-in, and drops those that expired (durable when it resolves). */
+  putOAuthLogin(login: OAuthLoginRecord): Promise<void>;
+  /**
+   * Removes the pending sign-in and returns it, in one atomic step: of two calls with one id (a
+   * replayed callback), one gets it and the other gets undefined. Expired ones are returned too:
+   * the caller says why it refuses them.
+   */
+  takeOAuthLogin(loginId: string): Promise<OAuthLoginRecord | undefined>;
 
   /** Resolves when the store answers (a readiness probe); rejects when it does not. */
   ping(): Promise<void>;
