@@ -59,6 +59,9 @@ describe('a real terminal session (a pseudo-terminal)', () => {
     session.type('hi there\r');
     await session.waitFor('Hello. You said: hi there');
     await session.waitFor(`Hello. You said: hi there\r\n`);
+    // Ctrl-D only once the next prompt reads the terminal: typed earlier, the terminal's line
+    // discipline takes it as an end of input before the prompt exists, and it is lost.
+    await until(() => session.screen().split(prompt).length > 2);
     session.type('\x04');
     expect(await session.exited).toBe(0);
     expect(session.screen()).toMatch(
@@ -106,3 +109,12 @@ describe('secrets set without a terminal', () => {
     expect(result.stdout).toContain('No secret NOBODY_KEY provided: going on without it.');
   });
 });
+
+/** Resolves once `condition` holds (checked every 20 ms), or rejects after 30 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the terminal never got there');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
