@@ -72,6 +72,14 @@ export { LocalCoordination } from './coordination/local.js';
 export type { Coordination, Orphan, Turn, TurnRequest } from './coordination/types.js';
 export type { ArtifactFiles } from './store/artifact-files.js';
 export { MemoryStore } from './store/memory.js';
+export {
+  stepBody,
+  stepFromRow,
+  taskBody,
+  taskFromRow,
+  type StepRow,
+  type TaskRow,
+} from './store/bodies.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export type {
   ArtifactRecord,

@@ -132,7 +132,6 @@ export class PostgresCoordination implements Coordination {
           ? await this.takeTurn(this.store.pool, values)
           : await this.takeLimitedTurn(values, step.owner, maxPerPrincipal);
     } catch (error) {
-      if (error instanceof Error && error.name === 'AgentProtocolError') throw error;
       throw this.store.mapError(error);
     }
     this.held.add(step.step_id);
@@ -240,6 +239,8 @@ export class PostgresCoordination implements Coordination {
         }
         this.wake(taskId);
       },
+      // Kept held: `close` ends its lease at once, and a sweep elsewhere claims it in its turn.
+      handOver: () => Promise.resolve(),
     };
   }
 

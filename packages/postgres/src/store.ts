@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   silentLogger,
+  stepBody,
+  stepFromRow,
+  taskBody,
+  taskFromRow,
+  type StepRow,
+  type TaskRow,
   type ArtifactFiles,
   type ArtifactRecord,
   type Logger,
@@ -20,16 +26,7 @@ import { passwordsOf, redactConnectionString, scrubError } from './errors.js';
 import { PostgresArtifactFiles } from './files.js';
 import { assertSchemaName, migrate } from './migrations.js';
 import * as sql from './queries.js';
-import {
-  artifactFromRow,
-  stepBody,
-  stepFromRow,
-  taskBody,
-  taskFromRow,
-  type ArtifactRow,
-  type StepRow,
-  type TaskRow,
-} from './rows.js';
+import { artifactFromRow, type ArtifactRow } from './rows.js';
 
 export interface PostgresStoreOptions {
   /**

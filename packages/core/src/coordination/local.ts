@@ -37,20 +37,24 @@ export class LocalCoordination implements Coordination {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        const left = (this.places.get(step.owner) ?? 1) - 1;
+        if (left === 0) this.places.delete(step.owner);
+        else this.places.set(step.owner, left);
+        done();
+      }
+      return Promise.resolve();
+    };
     return {
       first: previous === undefined,
       ready: () => previous ?? Promise.resolve(),
       cancelRequested: () => Promise.resolve(false),
-      release: () => {
-        if (!released) {
-          released = true;
-          const left = (this.places.get(step.owner) ?? 1) - 1;
-          if (left === 0) this.places.delete(step.owner);
-          else this.places.set(step.owner, left);
-          done();
-        }
-        return Promise.resolve();
-      },
+      release,
+      // The restart finds the step unfinished in the store; the steps queued behind it here
+      // must not wait for it meanwhile.
+      handOver: release,
     };
   }
 

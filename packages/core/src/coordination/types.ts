@@ -13,6 +13,11 @@ export interface Turn {
   cancelRequested(): Promise<boolean>;
   /** Gives the place back (idempotent): the step has finished, or was never recorded. */
   release(): Promise<void>;
+  /**
+   * Leaves the place of a step that did not run because this process is stopping: whoever looks
+   * after orphans next (another process, or this one after its restart) runs it in its turn.
+   */
+  handOver(): Promise<void>;
 }
 
 /** The step a place is taken for. */

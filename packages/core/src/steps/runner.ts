@@ -163,13 +163,11 @@ export class StepRunner {
       })
       .finally(async () => {
         this.waiting.delete(step.step_id);
-        // A step that did not run because the server is stopping keeps its place in a shared
-        // store: the coordination hands it to another process (or the restart) in its turn.
-        if (!(this.closing && step.status === 'created' && this.coordination.shared)) {
-          await turn.release().catch((error: unknown) => {
-            this.logger.error(`step ${step.step_id}: giving back its place failed`, error);
-          });
-        }
+        // A step that did not run because the server is stopping is handed over, not released.
+        const leave = this.closing && step.status === 'created' ? turn.handOver() : turn.release();
+        await leave.catch((error: unknown) => {
+          this.logger.error(`step ${step.step_id}: giving back its place failed`, error);
+        });
         onSettled();
       });
     void this.track(work);

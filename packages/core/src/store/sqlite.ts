@@ -13,6 +13,14 @@ import type {
   TaskRecord,
 } from './types.js';
 import { pageOffset } from './types.js';
+import {
+  stepBody,
+  stepFromRow,
+  taskBody,
+  taskFromRow,
+  type StepRow,
+  type TaskRow,
+} from './bodies.js';
 import { GroupCommit } from './group-commit.js';
 
 /**
@@ -101,19 +109,6 @@ const loginFromRow = (row: OAuthLoginRow): OAuthLoginRecord => ({
   scopes: JSON.parse(row.scopes) as string[],
 });
 
-interface TaskRow {
-  task_id: string;
-  owner: string;
-  body: string;
-  created_at: string;
-}
-interface StepRow {
-  step_id: string;
-  task_id: string;
-  status: string;
-  body: string;
-  created_at: string;
-}
 interface ArtifactRow {
   artifact_id: string;
   task_id: string;
@@ -123,37 +118,6 @@ interface ArtifactRow {
   relative_path: string | null;
   size: number;
   created_at: string;
-}
-
-type TaskBody = Pick<TaskRecord, 'input' | 'additional_input' | 'client_functions'>;
-type StepBody = Omit<StepRecord, 'step_id' | 'task_id' | 'status' | 'created_at'>;
-
-function taskFromRow(row: TaskRow): TaskRecord {
-  const body = JSON.parse(row.body) as TaskBody;
-  return {
-    task_id: row.task_id,
-    owner: row.owner,
-    input: body.input ?? null,
-    additional_input: body.additional_input,
-    client_functions: body.client_functions,
-    created_at: row.created_at,
-  };
-}
-
-function stepFromRow(row: StepRow): StepRecord {
-  const body = JSON.parse(row.body) as StepBody;
-  return {
-    ...body,
-    step_id: row.step_id,
-    task_id: row.task_id,
-    status: row.status as StepRecord['status'],
-    created_at: row.created_at,
-  };
-}
-
-function stepBody(step: StepRecord): string {
-  const { step_id: _s, task_id: _t, status: _st, created_at: _c, ...body } = step;
-  return JSON.stringify(body);
 }
 
 function artifactFromRow(row: ArtifactRow): ArtifactRecord {
@@ -283,15 +247,10 @@ export class SqliteStore implements Store {
   }
 
   async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
-    const body: TaskBody = {
-      input: task.input,
-      additional_input: task.additional_input,
-      client_functions: task.client_functions,
-    };
     const row = {
       task_id: task.task_id,
       owner: task.owner,
-      body: JSON.stringify(body),
+      body: taskBody(task),
       created_at: task.created_at,
     };
     await this.commits.write(() => {
