@@ -107,7 +107,10 @@ it('agent-protocol run prints the sign-in link, waits until the sign-in is done,
   const link = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no sign-in link in: ${output}`)), 20_000);
     const look = () => {
-      const found = /open (http:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(output);
+      // The CLI's own line, not the step's output (which names the same link first).
+      const found = new RegExp(
+        `Sign in to ${PROVIDER}: open (http://127\\.0\\.0\\.1:\\d+/\\S+)`,
+      ).exec(output);
       if (found) {
         clearTimeout(timer);
         resolve(found[1]!);
