@@ -7,8 +7,12 @@ import { answerPause } from './pauses.js';
 import { sendStep, type StepContext } from './send-step.js';
 import type { RunEvent, RunOptions, RunResult } from './types.js';
 
-/** Between two steps that only wait for the user to sign in. */
-const AUTH_POLL_MS = 1_000;
+/**
+ * Between two steps that only wait for the user to sign in: the first soon (a sign-in can be
+ * quick), then longer, so a user who takes a minute costs a dozen steps of `maxSteps`, not sixty.
+ */
+const AUTH_POLL_FIRST_MS = 1_000;
+const AUTH_POLL_MAX_MS = 5_000;
 
 /**
  * The agent's info, or undefined for a server without the info endpoint (upstream's SDK
@@ -96,6 +100,7 @@ export async function runTask(
    * expires: a link that expired is announced again (the step asking then has a new one).
    */
   const announced = new Map<string, number>();
+  let authPollMs = AUTH_POLL_FIRST_MS;
 
   while (steps.length < maxSteps) {
     if (signal?.aborted) {
@@ -131,7 +136,8 @@ export async function runTask(
       if (steps.length >= maxSteps) break;
       emit({ type: 'waiting' });
       try {
-        await sleep(AUTH_POLL_MS, signal);
+        await sleep(authPollMs, signal);
+        authPollMs = Math.min(authPollMs * 2, AUTH_POLL_MAX_MS);
       } catch {
         ended = 'cancelled';
         break;
@@ -140,6 +146,7 @@ export async function runTask(
       continue;
     }
     announced.clear();
+    authPollMs = AUTH_POLL_FIRST_MS;
     const answer = await answerPause(client, step, options, emit);
     if (answer) body = answer;
     else if (nextInput) {

@@ -37,7 +37,8 @@ export interface RunOptions {
   approve?: (call: Pick<FunctionCall, 'id' | 'name' | 'arguments'>) => boolean | Promise<boolean>;
   /**
    * OAuth auth demands (PROTOCOL.md section 10): called once per provider with its demand; the
-   * runner then keeps sending empty steps (one a second) until a step no longer asks.
+   * runner then keeps sending empty steps until a step no longer asks: after 1 s, 2 s, 4 s, then
+   * every 5 s. These steps count towards `maxSteps`.
    */
   onAuthDemand?: (demand: AuthDemand) => void | Promise<void>;
   /**
