@@ -1,7 +1,7 @@
 // The client's credentials against example apps started with each scheme of the README's
 // "Authentication" environment, and a token provider refreshed after a 401.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentProtocolClientError, createClient, type ClientAuth } from '../src/index.js';
+import { AgentProtocolClientError, createClient, type ClientAuth } from '@agent-protocol/client';
 import { startApp, type RunningApp } from './helpers/example-app.js';
 
 async function rejection(promise: Promise<unknown>): Promise<AgentProtocolClientError> {

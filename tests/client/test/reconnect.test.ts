@@ -1,7 +1,7 @@
 // The events iterator across dropped connections: a proxy in front of a real server cuts the
 // first connections mid-stream, and the client resumes each time with Last-Event-ID.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type StepEvent } from '../src/index.js';
+import { createClient, type StepEvent } from '@agent-protocol/client';
 import { startCuttingProxy, type CuttingProxy } from './helpers/cutting-proxy.js';
 import { startApp, type RunningApp } from './helpers/example-app.js';
 

@@ -2,7 +2,12 @@
 // secret demands, client functions in continuous and manual mode, streamed output, the bound on
 // steps and cancellation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type AgentProtocolClient, type RunEvent, type Step } from '../src/index.js';
+import {
+  createClient,
+  type AgentProtocolClient,
+  type RunEvent,
+  type Step,
+} from '@agent-protocol/client';
 import { startApp, type RunningApp } from './helpers/example-app.js';
 
 let app: RunningApp;

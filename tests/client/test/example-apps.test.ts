@@ -6,7 +6,7 @@ import {
   createClient,
   type AgentProtocolClient,
   type StepEvent,
-} from '../src/index.js';
+} from '@agent-protocol/client';
 import { digest, patternStream, readAll } from './helpers/bytes.js';
 import { EXAMPLE_APPS, startApp, type RunningApp } from './helpers/example-app.js';
 

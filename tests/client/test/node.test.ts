@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient } from '../src/index.js';
-import { downloadToFile, uploadFile } from '../src/node.js';
+import { createClient } from '@agent-protocol/client';
+import { downloadToFile, uploadFile } from '@agent-protocol/client/node';
 import { startApp, type RunningApp } from './helpers/example-app.js';
 
 let app: RunningApp;
