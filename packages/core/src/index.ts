@@ -60,12 +60,8 @@ export {
 } from './pause.js';
 export { CALLBACK_PATH, type OAuthOptions, type OAuthProvider } from './oauth/providers.js';
 export { OAUTH_SECRET_PREFIX, oauthSecretKey, type StoredTokens } from './oauth/tokens.js';
-export {
-  createAgentProtocol,
-  type AgentProtocol,
-  type AgentProtocolLimits,
-  type AgentProtocolOptions,
-} from './protocol.js';
+export { createAgentProtocol, type AgentProtocol, type AgentProtocolOptions } from './protocol.js';
+export type { AgentProtocolLimits } from './limits.js';
 export { AgentService } from './service.js';
 export { stepLimitError } from './auth/step-limit.js';
 export { LocalCoordination } from './coordination/local.js';

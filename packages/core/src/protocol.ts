@@ -24,36 +24,8 @@ import { specDocument } from './spec-document.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { PageRequest, Store } from './store/types.js';
 import { SpecValidator } from './validation.js';
+import { resolveLimits, type AgentProtocolLimits } from './limits.js';
 import { stepOperations } from './steps/operations.js';
-
-export interface AgentProtocolLimits {
-  /**
-   * Largest accepted artifact upload, in bytes; larger uploads get 413.
-   * @default 536870912 (512 MiB)
-   */
-  maxUploadBytes?: number;
-  /**
-   * Largest accepted JSON request body, in bytes; larger bodies get 413.
-   * @default 1048576 (1 MiB)
-   */
-  maxJsonBytes?: number;
-  /**
-   * Deepest nesting accepted in a JSON request body, counted in objects and arrays open at once:
-   * the body's own object is level 1, so `{"additional_input": {"a": [1]}}` is 3 levels deep and
-   * `{}` is 1. A deeper body (task, step or secret request; `additional_input`,
-   * `function_results` or any other field) gets 400 `json_too_deep` and nothing is stored, so
-   * every body accepted can be stored and served back whole. The same limit holds for a body a
-   * framework's parser (`express.json()`, a Koa body parser) already read. An integer from 1 to
-   * 1000: JavaScript's `JSON.stringify` overflows the stack a few thousand levels down.
-   * @default 64
-   */
-  maxJsonDepth?: number;
-  /**
-   * Largest page served; a larger `page_size` is served as this size (and said so in `pagination`).
-   * @default 1000
-   */
-  maxPageSize?: number;
-}
 
 export interface AgentProtocolOptions {
   /** The agent to serve (see `defineAgent`). */
@@ -186,23 +158,10 @@ function queryObject(query: CoreRequest['query']): Record<string, string> {
   return out;
 }
 
-/** The deepest `limits.maxJsonDepth` allowed: far below where serialising overflows the stack. */
-const MAX_JSON_DEPTH_LIMIT = 1000;
-
-function jsonDepthLimit(value: number | undefined): number {
-  if (value === undefined) return 64;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_JSON_DEPTH_LIMIT) {
-    throw new RangeError(
-      `limits.maxJsonDepth must be an integer from 1 to ${MAX_JSON_DEPTH_LIMIT}, not ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
 export function createAgentProtocol(options: AgentProtocolOptions): AgentProtocol {
   assertValidDeclarations(options.agent.configOptions);
   // Options checked before anything is opened, so a bad one leaves nothing behind.
-  const maxJsonDepth = jsonDepthLimit(options.limits?.maxJsonDepth);
+  const limits = resolveLimits(options.limits);
   const providers = resolveProviders(options.agent.oauthProviders, options.oauth);
   const loginTtlSeconds = options.oauth?.loginTtlSeconds ?? 600;
   if (!(loginTtlSeconds > 0)) {
@@ -244,12 +203,6 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     options.auth?.maxConcurrentStepsPerPrincipal,
     oauth,
   );
-  const limits = {
-    maxUploadBytes: options.limits?.maxUploadBytes ?? 512 * 1024 * 1024,
-    maxJsonBytes: options.limits?.maxJsonBytes ?? 1024 * 1024,
-    maxJsonDepth,
-    maxPageSize: options.limits?.maxPageSize ?? 1000,
-  };
   const authenticator = createAuthenticator(options.auth);
   const router = new Router(specDocument);
   const validator = new SpecValidator(specDocument);
@@ -386,7 +339,14 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
         response = await dispatch(request);
       } catch (thrown) {
         const error = toAgentProtocolError(thrown);
-        if (error.status >= 500) {
+        if (error.code === 'unavailable') {
+          // Expected while stopping (no cause: the response says it all) or while the database
+          // is away, where a stack per refused request would bury the log: one line with why.
+          if (error.cause !== undefined) {
+            const why = error.cause instanceof Error ? error.cause.message : String(error.cause);
+            logger.error(`${request.method} ${request.path} unavailable: ${why}`);
+          }
+        } else if (error.status >= 500) {
           logger.error(`${request.method} ${request.path} failed`, error.cause ?? error);
         }
         response = errorResponse(error);

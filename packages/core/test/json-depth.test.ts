@@ -115,13 +115,13 @@ describe('jsonValueTooDeep', () => {
   });
 });
 
-describe('limits.maxJsonDepth', () => {
+describe('limits', () => {
   const agent = defineAgent({
     info: { name: 'echo', version: '1.0.0' },
     onStep: ({ input }) => ({ output: `echo: ${input}` }),
   });
 
-  it('must be an integer from 1 to 1000', async () => {
+  it('maxJsonDepth must be an integer from 1 to 1000', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'core-json-depth-'));
     try {
       for (const maxJsonDepth of [0, -1, 1.5, 1001, Number.NaN, Infinity]) {
@@ -131,6 +131,22 @@ describe('limits.maxJsonDepth', () => {
       }
       for (const maxJsonDepth of [1, 1000]) {
         await createAgentProtocol({ agent, dataDir, limits: { maxJsonDepth } }).close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the byte and page limits must be positive integers: a mistake refuses to start, naming the limit', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'core-limits-'));
+    try {
+      for (const name of ['maxUploadBytes', 'maxJsonBytes', 'maxPageSize'] as const) {
+        for (const value of [0, -5, 2.5, Number.NaN, Infinity, '1mb' as unknown as number]) {
+          expect(() => createAgentProtocol({ agent, dataDir, limits: { [name]: value } })).toThrow(
+            new RegExp(`^limits\\.${name} must be a positive integer, not `),
+          );
+        }
+        await createAgentProtocol({ agent, dataDir, limits: { [name]: 1 } }).close();
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });

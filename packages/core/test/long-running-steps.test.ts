@@ -104,7 +104,12 @@ describe('long-running steps in the core', () => {
   });
 
   it('on stop: new steps get 503, a running step gets the grace period, then completes interrupted', async () => {
-    h = await startCore({ agent, shutdownGraceMs: 100 });
+    const errors: { message: string; error: unknown }[] = [];
+    const logger = {
+      info: () => undefined,
+      error: (message: string, error?: unknown) => void errors.push({ message, error }),
+    };
+    h = await startCore({ agent, shutdownGraceMs: 100, logger });
     const taskId = await newTask();
     const steps = `/ap/v1/agent/tasks/${taskId}/steps`;
     const running = await h.call('POST', steps, { input: 'wait' }, { prefer: 'respond-async' });
@@ -118,6 +123,8 @@ describe('long-running steps in the core', () => {
     expect(refused.status).toBe(503);
     expect(refused.json.code).toBe('unavailable');
     expect(refused.headers['retry-after']).toBeDefined();
+    // A refusal while stopping is expected: no error line, no stack, for it.
+    expect(errors.filter((e) => e.message.includes('POST'))).toEqual([]);
     await stopping;
     await ended;
     const stepped = await h.call('GET', `${steps}/${running.json.step_id}`);
