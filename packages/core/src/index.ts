@@ -84,6 +84,7 @@ export type {
   StepEventRecord,
   Page,
   PageRequest,
+  Reseal,
   StepRecord,
   StepStatus,
   Store,

@@ -10,6 +10,7 @@ import { defineAgent, type AgentDefinition } from '../src/agent.js';
 import { callbackPage, prefersHtml } from '../src/oauth/page.js';
 import { createAgentProtocol } from '../src/protocol.js';
 import { resolveProviders, type OAuthProvider } from '../src/oauth/providers.js';
+import { rotateSecretsKey } from '../src/secrets/rotate.js';
 import { expiresSoon, grants, parseStoredTokens } from '../src/oauth/tokens.js';
 import { startCore, type Harness, type Json } from './harness.js';
 
@@ -163,6 +164,35 @@ describe('ctx.oauth.token and the callback, in process', () => {
     expect(lines.some((l) => /\[task .* step .*\] oauth: the provider answered/.test(l))).toBe(
       true,
     );
+  });
+
+  it('keeps a pending sign-in across a key rotation: its code verifier is re-sealed too', async () => {
+    // A token endpoint that accepts every code: the sign-in fails only if the verifier is lost.
+    tokenServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ access_token: 'at-rotated-Kw3', token_type: 'Bearer' }));
+    });
+    await new Promise<void>((resolve) => tokenServer!.listen(0, '127.0.0.1', resolve));
+    const { port } = tokenServer.address() as AddressInfo;
+    h = await startCore({
+      agent: agentWith(provider(`http://127.0.0.1:${port}/token`)),
+      logger,
+      oauth: { redirectBaseUrl: 'https://a.example' },
+      secretsKey: {},
+    });
+    const { steps, step } = await pausedStep(h);
+    const state = new URL((step.auth_demands as Json[])[0]!.authorization_url).searchParams.get(
+      'state',
+    );
+    await h.protocol.close();
+    // The key file is replaced: the old key is gone once the server starts again.
+    expect(await rotateSecretsKey({ dataDir: h.dataDir })).toEqual({ resealed: 0, logins: 1 });
+    await h.restart();
+    const answer = await h.call('GET', `${CALLBACK}?code=c1&state=${state}`);
+    expect(answer.status).toBe(200);
+    const stored = (await h.call('GET', '/ap/v1/agent/secrets')).json.secret_keys as Json[];
+    expect(stored.map((k) => k.secret_key)).toEqual(['oauth.things']);
+    expect((await h.call('POST', steps, {})).json.output).toBe('token of 14 characters');
   });
 
   it('answers a browser with the page, escaped, and without anything it loads', async () => {

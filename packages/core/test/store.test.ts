@@ -295,6 +295,55 @@ describe.each(stores)('%s store: pending sign-ins', (_name, make) => {
   });
 });
 
+describe.each(stores)('%s store: re-sealing for a key rotation', (_name, make) => {
+  it('replaces a sealed value only where the row still holds what was read', async () => {
+    const store = await make();
+    const sealed = (bytes: number[]) => Buffer.from(bytes);
+    for (const [id, owner] of [
+      ['s1', 'alice'],
+      ['s2', 'bob'],
+    ] as const) {
+      await store.putSecret({
+        secret_id: id,
+        owner,
+        secret_key: `K_${id}`,
+        sealed: sealed([1, id === 's1' ? 1 : 2]),
+        created_at: 'c',
+        updated_at: 'u',
+      });
+    }
+    // s2 was rewritten by a running server after the rotation read it: its newer value stays.
+    const changes = [
+      { id: 's1', from: sealed([1, 1]), to: sealed([9, 1]) },
+      { id: 's2', from: sealed([1, 0]), to: sealed([9, 2]) },
+      { id: 'gone', from: sealed([1]), to: sealed([9]) },
+    ];
+    expect(await store.resealSecrets(changes)).toBe(1);
+    expect(await store.resealSecrets([])).toBe(0);
+    const after = new Map((await store.allSecrets()).map((s) => [s.secret_id, s.sealed]));
+    expect(after).toEqual(
+      new Map([
+        ['s1', sealed([9, 1])],
+        ['s2', sealed([1, 2])],
+      ]),
+    );
+
+    await store.putOAuthLogin(login('l1', 60_000));
+    await store.putOAuthLogin(login('l2', 60_000));
+    expect((await store.allOAuthLogins()).map((l) => l.login_id).sort()).toEqual(['l1', 'l2']);
+    const verifier = login('l1', 0).sealed_verifier;
+    expect(
+      await store.resealOAuthLogins([
+        { id: 'l1', from: verifier, to: sealed([7]) },
+        { id: 'l2', from: sealed([0]), to: sealed([7]) },
+      ]),
+    ).toBe(1);
+    expect((await store.takeOAuthLogin('l1'))?.sealed_verifier).toEqual(sealed([7]));
+    expect((await store.takeOAuthLogin('l2'))?.sealed_verifier).toEqual(verifier);
+    await store.close();
+  });
+});
+
 describe('sqlite store: pending sign-ins survive a restart', () => {
   it('finds a sign-in stored before the store was closed and reopened', async () => {
     const dataDir = await tempDir();

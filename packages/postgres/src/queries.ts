@@ -104,10 +104,11 @@ export const PAGE_SECRETS = `
   SELECT ${SECRET_COLUMNS} FROM ap_secrets WHERE owner = $1 ORDER BY seq LIMIT $2 OFFSET $3`;
 export const DELETE_SECRET = 'DELETE FROM ap_secrets WHERE owner = $1 AND secret_id = $2';
 export const ALL_SECRETS = `SELECT ${SECRET_COLUMNS} FROM ap_secrets ORDER BY seq`;
+/** Each row only where it still holds the value read: one a replica rewrote meanwhile stays. */
 export const RESEAL_SECRETS = `
   UPDATE ap_secrets AS s SET sealed = r.sealed
-  FROM unnest($1::text[], $2::bytea[]) AS r (secret_id, sealed)
-  WHERE s.secret_id = r.secret_id`;
+  FROM unnest($1::text[], $2::bytea[], $3::bytea[]) AS r (secret_id, was, sealed)
+  WHERE s.secret_id = r.secret_id AND s.sealed = r.was`;
 
 const LOGIN_COLUMNS =
   'login_id, owner, task_id, step_id, provider, scopes, redirect_uri, sealed_verifier, created_at, expires_at';
@@ -115,6 +116,11 @@ const LOGIN_COLUMNS =
 export const PUT_OAUTH_LOGIN = `
   WITH expired AS (DELETE FROM ap_oauth_logins WHERE expires_at < $11)
   INSERT INTO ap_oauth_logins (${LOGIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+export const ALL_OAUTH_LOGINS = `SELECT ${LOGIN_COLUMNS} FROM ap_oauth_logins ORDER BY created_at`;
+export const RESEAL_OAUTH_LOGINS = `
+  UPDATE ap_oauth_logins AS l SET sealed_verifier = r.sealed
+  FROM unnest($1::text[], $2::bytea[], $3::bytea[]) AS r (login_id, was, sealed)
+  WHERE l.login_id = r.login_id AND l.sealed_verifier = r.was`;
 /** Deletes and returns the row in one statement: of two replicas given one state, one gets it. */
 export const TAKE_OAUTH_LOGIN = `
   DELETE FROM ap_oauth_logins WHERE login_id = $1 RETURNING ${LOGIN_COLUMNS}`;

@@ -1,7 +1,7 @@
-import type { ArtifactRecord } from '@agent-protocol/core';
+import type { ArtifactRecord, OAuthLoginRecord } from '@agent-protocol/core';
 
 /**
- * Artifact rows to records. Task and step rows are encoded by the core, as in the SQLite store
+ * Artifact and sign-in rows to records. Task and step rows are encoded by the core, as in the SQLite store
  * (`taskBody`, `stepBody`, `taskFromRow`, `stepFromRow`).
  */
 export interface ArtifactRow {
@@ -18,4 +18,11 @@ export interface ArtifactRow {
 
 export function artifactFromRow(row: ArtifactRow): ArtifactRecord {
   return { ...row, size: Number(row.size) };
+}
+
+/** A pending sign-in's row: its scopes are stored as JSON text. */
+export type LoginRow = Omit<OAuthLoginRecord, 'scopes'> & { scopes: string };
+
+export function loginFromRow(row: LoginRow): OAuthLoginRecord {
+  return { ...row, scopes: JSON.parse(row.scopes) as string[] };
 }

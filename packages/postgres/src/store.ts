@@ -13,6 +13,7 @@ import {
   type OAuthLoginRecord,
   type Page,
   type PageRequest,
+  type Reseal,
   type SecretRecord,
   type StepEventRecord,
   type StepRecord,
@@ -26,7 +27,7 @@ import { passwordsOf, redactConnectionString, scrubError } from './errors.js';
 import { PostgresArtifactFiles } from './files.js';
 import { assertSchemaName, migrate } from './migrations.js';
 import * as sql from './queries.js';
-import { artifactFromRow, type ArtifactRow } from './rows.js';
+import { artifactFromRow, loginFromRow, type ArtifactRow, type LoginRow } from './rows.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -423,13 +424,28 @@ export class PostgresStore implements Store {
     return (await this.db.query<SecretRecord>(sql.ALL_SECRETS)).rows;
   }
 
-  async resealSecrets(secrets: SecretRecord[]): Promise<void> {
-    if (secrets.length === 0) return;
-    // One statement: every value is replaced, or none.
-    await this.db.query(sql.RESEAL_SECRETS, [
-      secrets.map((s) => s.secret_id),
-      secrets.map((s) => s.sealed),
+  async resealSecrets(changes: Reseal[]): Promise<number> {
+    return this.reseal(sql.RESEAL_SECRETS, changes);
+  }
+
+  async allOAuthLogins(): Promise<OAuthLoginRecord[]> {
+    const { rows } = await this.db.query<LoginRow>(sql.ALL_OAUTH_LOGINS);
+    return rows.map(loginFromRow);
+  }
+
+  async resealOAuthLogins(changes: Reseal[]): Promise<number> {
+    return this.reseal(sql.RESEAL_OAUTH_LOGINS, changes);
+  }
+
+  /** One statement: every value is replaced, or none. */
+  private async reseal(statement: string, changes: Reseal[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const { rowCount } = await this.db.query(statement, [
+      changes.map((c) => c.id),
+      changes.map((c) => c.from),
+      changes.map((c) => c.to),
     ]);
+    return rowCount ?? 0;
   }
 
   async putOAuthLogin(login: OAuthLoginRecord): Promise<void> {
@@ -449,12 +465,9 @@ export class PostgresStore implements Store {
   }
 
   async takeOAuthLogin(loginId: string): Promise<OAuthLoginRecord | undefined> {
-    const { rows } = await this.db.query<Omit<OAuthLoginRecord, 'scopes'> & { scopes: string }>(
-      sql.TAKE_OAUTH_LOGIN,
-      [loginId],
-    );
+    const { rows } = await this.db.query<LoginRow>(sql.TAKE_OAUTH_LOGIN, [loginId]);
     const row = rows[0];
-    return row && { ...row, scopes: JSON.parse(row.scopes) as string[] };
+    return row && loginFromRow(row);
   }
 
   async ping(): Promise<void> {

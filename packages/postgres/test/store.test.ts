@@ -270,8 +270,15 @@ describe('PostgresStore, the Store contract', () => {
       ...s,
       sealed: Buffer.concat([Buffer.from([0xff]), s.sealed]),
     }));
-    await store.resealSecrets(resealed);
-    await store.resealSecrets([]);
+    const changes = (await store.allSecrets()).map((s, i) => ({
+      id: s.secret_id,
+      from: s.sealed,
+      to: resealed[i]!.sealed,
+    }));
+    // Stale (the row changed since it was read): left as it is.
+    const stale = { id: 's2', from: Buffer.from([0]), to: Buffer.from([1]) };
+    expect(await store.resealSecrets([...changes, stale])).toBe(2);
+    expect(await store.resealSecrets([])).toBe(0);
     expect(await store.allSecrets()).toEqual(resealed);
   });
 
@@ -293,6 +300,15 @@ describe('PostgresStore, the Store contract', () => {
     const pending = login('l1', 60_000);
     await store.putOAuthLogin(login('old', -1_000));
     await store.putOAuthLogin(pending);
+    expect((await store.allOAuthLogins()).map((l) => l.login_id)).toEqual(['l1']);
+    const verifier = Buffer.from([7, 7]);
+    expect(
+      await store.resealOAuthLogins([
+        { id: 'l1', from: pending.sealed_verifier, to: verifier },
+        { id: 'l1', from: Buffer.from([0]), to: Buffer.from([1]) },
+      ]),
+    ).toBe(1);
+    pending.sealed_verifier = verifier;
     const taken = await Promise.all([store.takeOAuthLogin('l1'), other.takeOAuthLogin('l1')]);
     expect(taken.filter(Boolean)).toStrictEqual([pending]);
     expect(await store.takeOAuthLogin('l1')).toBeUndefined();

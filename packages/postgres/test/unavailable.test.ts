@@ -88,7 +88,15 @@ function everyMethod(store: Store): [string, () => Promise<unknown>][] {
     ['listSecrets', () => store.listSecrets('alice', { page: 1, size: 10 })],
     ['deleteSecret', () => store.deleteSecret('alice', 'x')],
     ['allSecrets', () => store.allSecrets()],
-    ['resealSecrets', () => store.resealSecrets([secret])],
+    [
+      'resealSecrets',
+      () => store.resealSecrets([{ id: 'x', from: Buffer.from([1]), to: Buffer.from([2]) }]),
+    ],
+    ['allOAuthLogins', () => store.allOAuthLogins()],
+    [
+      'resealOAuthLogins',
+      () => store.resealOAuthLogins([{ id: 'l', from: Buffer.from([1]), to: Buffer.from([2]) }]),
+    ],
     [
       'putOAuthLogin',
       () =>

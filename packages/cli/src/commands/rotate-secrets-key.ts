@@ -29,7 +29,7 @@ export function coreCommandPath(): string | undefined {
 }
 
 export const CORE_MISSING = `rotate-secrets-key is the server's command: it re-seals the secrets stored in a server's
-data directory, which only @agent-protocol/core can open, and core is not installed here.
+data directory or database, which only @agent-protocol/core can open, and core is not installed here.
 Run it where the server is installed (npx agent-protocol rotate-secrets-key --help in the
 server's project), or install it: npm install @agent-protocol/core`;
 

@@ -22,6 +22,11 @@ export function sealVerifier(
   return keyring.encrypt(verifier, associatedData(login));
 }
 
+/** The pending sign-in's code verifier sealed again with the keyring's primary key (rotation). */
+export function resealVerifier(keyring: Keyring, login: OAuthLoginRecord): Buffer {
+  return sealVerifier(keyring, login, openVerifier(keyring, login));
+}
+
 /** The code verifier of a pending sign-in; throws when it cannot be opened (the key changed). */
 export function openVerifier(keyring: Keyring, login: OAuthLoginRecord): string {
   return keyring.decrypt(login.sealed_verifier, associatedData(login));

@@ -102,15 +102,20 @@ export interface KeySource {
   oldKeys?: string;
 }
 
+/** `AGENT_SECRETS_OLD_KEYS`: comma-separated keys (base64 or hex), none when unset. */
+export function parseOldKeys(text: string | undefined): Buffer[] {
+  return (text ?? '')
+    .split(',')
+    .filter((k) => k.trim())
+    .map((k) => parseKey(k, 'AGENT_SECRETS_OLD_KEYS'));
+}
+
 /**
  * The keyring for a data directory: the configured key, or the key file (generated on first
  * start, mode 0600), plus a key being rotated in and any old keys still configured.
  */
 export function loadKeyring(dataDir: string, source: KeySource = {}): Keyring {
-  const others = (source.oldKeys ?? '')
-    .split(',')
-    .filter((k) => k.trim())
-    .map((k) => parseKey(k, 'AGENT_SECRETS_OLD_KEYS'));
+  const others = parseOldKeys(source.oldKeys);
   const file = join(dataDir, KEY_FILE);
   const next = join(dataDir, NEXT_KEY_FILE);
   let primary: Buffer;

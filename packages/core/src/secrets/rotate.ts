@@ -7,12 +7,17 @@ import {
   KEY_FILE,
   NEXT_KEY_FILE,
   parseKey,
+  parseOldKeys,
   writeKeyFile,
 } from './keyring.js';
-import { resealAll } from './service.js';
+import type { Store } from '../store/types.js';
+import { resealAll } from './reseal.js';
 
 export interface RotationResult {
+  /** Secrets re-sealed. */
   resealed: number;
+  /** Pending sign-ins whose code verifier was re-sealed. */
+  logins: number;
   /** Set when the key lives in AGENT_SECRETS_KEY: the new key the operator must configure. */
   newKeyForEnvironment?: string;
 }
@@ -49,10 +54,7 @@ export async function rotateSecretsKey(options: {
   const olds = [
     ...(options.currentKey ? [parseKey(options.currentKey, 'AGENT_SECRETS_KEY')] : []),
     ...(fileKey ? [fileKey] : []),
-    ...(options.oldKeys ?? '')
-      .split(',')
-      .filter((k) => k.trim())
-      .map((k) => parseKey(k, 'AGENT_SECRETS_OLD_KEYS')),
+    ...parseOldKeys(options.oldKeys),
   ];
   if (olds.length === 0)
     throw new Error(`No key to rotate: ${file} does not exist and AGENT_SECRETS_KEY is not set.`);
@@ -60,8 +62,9 @@ export async function rotateSecretsKey(options: {
   if (!options.currentKey && !interrupted) writeKeyFile(nextFile, next);
   const store = new SqliteStore({ dataDir: options.dataDir });
   try {
-    const resealed = await resealAll(store, new Keyring(next, olds));
-    if (options.currentKey) return { resealed, newKeyForEnvironment: next.toString('base64') };
+    const { secrets: resealed, logins } = await resealAll(store, new Keyring(next, olds));
+    if (options.currentKey)
+      return { resealed, logins, newKeyForEnvironment: next.toString('base64') };
     renameSync(nextFile, file);
     const dir = openSync(options.dataDir, 'r');
     try {
@@ -69,8 +72,27 @@ export async function rotateSecretsKey(options: {
     } finally {
       closeSync(dir);
     }
-    return { resealed };
+    return { resealed, logins };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Rotates the key of a store several servers share (PostgreSQL), whose key is configured in
+ * each (`AGENT_SECRETS_KEY`), never in a file. Servers may keep running when each already has
+ * `newKey` as its key and `currentKey` among its old keys: they read both while this re-seals,
+ * and a value one of them writes meanwhile is left as it is. The caller owns the store.
+ */
+export async function rotateSharedSecretsKey(
+  store: Store,
+  options: { currentKey: string; oldKeys?: string; newKey?: string },
+): Promise<RotationResult> {
+  const next = options.newKey ? parseKey(options.newKey, 'the new key') : generateKey();
+  const olds = [
+    parseKey(options.currentKey, 'AGENT_SECRETS_KEY'),
+    ...parseOldKeys(options.oldKeys),
+  ];
+  const { secrets: resealed, logins } = await resealAll(store, new Keyring(next, olds));
+  return { resealed, logins, newKeyForEnvironment: next.toString('base64') };
 }

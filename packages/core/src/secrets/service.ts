@@ -17,7 +17,7 @@ const toSecretKey = (r: SecretRecord): SecretKey => ({
 });
 
 /** Binds a sealed value to its row and owner: moved anywhere else, it fails to decrypt. */
-const associatedData = (r: Pick<SecretRecord, 'secret_id' | 'owner'>) =>
+export const associatedData = (r: Pick<SecretRecord, 'secret_id' | 'owner'>) =>
   `${r.secret_id}\u0000${r.owner}`;
 
 /** Secrets management (seed 000): values sealed at rest, scoped to their principal. */
@@ -73,18 +73,4 @@ export class SecretsService {
     this.redactor.add(value);
     return value;
   }
-}
-
-/**
- * Re-seals every stored secret with the keyring's primary key (key rotation). Returns how many
- * were re-sealed; those already on the primary key are left alone.
- */
-export async function resealAll(store: Store, keyring: Keyring): Promise<number> {
-  const stale = (await store.allSecrets()).filter((r) => !keyring.isCurrent(r.sealed));
-  const resealed = stale.map((r) => ({
-    ...r,
-    sealed: keyring.encrypt(keyring.decrypt(r.sealed, associatedData(r)), associatedData(r)),
-  }));
-  await store.resealSecrets(resealed);
-  return resealed.length;
 }

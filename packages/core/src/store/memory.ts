@@ -3,6 +3,7 @@ import type {
   OAuthLoginRecord,
   Page,
   PageRequest,
+  Reseal,
   SecretRecord,
   StepEventRecord,
   StepRecord,
@@ -158,8 +159,30 @@ export class MemoryStore implements Store {
     return [...this.secrets.values()];
   }
 
-  async resealSecrets(secrets: SecretRecord[]): Promise<void> {
-    for (const s of secrets) this.secrets.set(s.secret_id, { ...s });
+  async resealSecrets(changes: Reseal[]): Promise<number> {
+    let replaced = 0;
+    for (const { id, from, to } of changes) {
+      const secret = this.secrets.get(id);
+      if (!secret?.sealed.equals(from)) continue;
+      this.secrets.set(id, { ...secret, sealed: to });
+      replaced++;
+    }
+    return replaced;
+  }
+
+  async allOAuthLogins(): Promise<OAuthLoginRecord[]> {
+    return [...this.logins.values()].map((l) => ({ ...l }));
+  }
+
+  async resealOAuthLogins(changes: Reseal[]): Promise<number> {
+    let replaced = 0;
+    for (const { id, from, to } of changes) {
+      const login = this.logins.get(id);
+      if (!login?.sealed_verifier.equals(from)) continue;
+      this.logins.set(id, { ...login, sealed_verifier: to });
+      replaced++;
+    }
+    return replaced;
   }
 
   async putOAuthLogin(login: OAuthLoginRecord): Promise<void> {

@@ -6,6 +6,7 @@ import type {
   OAuthLoginRecord,
   Page,
   PageRequest,
+  Reseal,
   SecretRecord,
   StepEventRecord,
   StepRecord,
@@ -211,7 +212,13 @@ export class SqliteStore implements Store {
       ),
       deleteSecret: db.prepare('DELETE FROM secrets WHERE owner = ? AND secret_id = ?'),
       allSecrets: db.prepare('SELECT * FROM secrets'),
-      resealSecret: db.prepare('UPDATE secrets SET sealed = @sealed WHERE secret_id = @secret_id'),
+      resealSecret: db.prepare(
+        'UPDATE secrets SET sealed = @to WHERE secret_id = @id AND sealed = @from',
+      ),
+      allLogins: db.prepare('SELECT * FROM oauth_logins ORDER BY created_at'),
+      resealLogin: db.prepare(
+        'UPDATE oauth_logins SET sealed_verifier = @to WHERE login_id = @id AND sealed_verifier = @from',
+      ),
       dropExpiredLogins: db.prepare('DELETE FROM oauth_logins WHERE expires_at < ?'),
       putLogin: db.prepare(
         `INSERT INTO oauth_logins (login_id, owner, task_id, step_id, provider, scopes, redirect_uri, sealed_verifier, created_at, expires_at)
@@ -399,10 +406,23 @@ export class SqliteStore implements Store {
     return this.stmts.allSecrets.all() as SecretRecord[];
   }
 
-  async resealSecrets(secrets: SecretRecord[]): Promise<void> {
-    await this.commits.write(() => {
-      for (const s of secrets)
-        this.stmts.resealSecret.run({ secret_id: s.secret_id, sealed: s.sealed });
+  async resealSecrets(changes: Reseal[]): Promise<number> {
+    return this.reseal(this.stmts.resealSecret, changes);
+  }
+
+  async allOAuthLogins(): Promise<OAuthLoginRecord[]> {
+    return (this.stmts.allLogins.all() as OAuthLoginRow[]).map(loginFromRow);
+  }
+
+  async resealOAuthLogins(changes: Reseal[]): Promise<number> {
+    return this.reseal(this.stmts.resealLogin, changes);
+  }
+
+  private reseal(statement: Database.Statement, changes: Reseal[]): Promise<number> {
+    return this.commits.write(() => {
+      let replaced = 0;
+      for (const { id, from, to } of changes) replaced += statement.run({ id, from, to }).changes;
+      return replaced;
     });
   }
 

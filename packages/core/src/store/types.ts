@@ -104,6 +104,13 @@ export interface OAuthLoginRecord {
   expires_at: string;
 }
 
+/** A sealed value to replace during key rotation: the row `id`, what it held, what it gets. */
+export interface Reseal {
+  id: string;
+  from: Buffer;
+  to: Buffer;
+}
+
 export interface PageRequest {
   /** 1-based. */
   page: number;
@@ -171,8 +178,16 @@ export interface Store {
   deleteSecret(owner: string, secretId: string): Promise<boolean>;
   /** Every secret of every owner (for key rotation). */
   allSecrets(): Promise<SecretRecord[]>;
-  /** Replaces sealed values in one transaction (for key rotation). */
-  resealSecrets(secrets: SecretRecord[]): Promise<void>;
+  /**
+   * Replaces sealed secret values (key rotation), in one transaction, each only where the row
+   * still holds `from`: a value a running server wrote meanwhile is newer and stays. Resolves to
+   * how many were replaced.
+   */
+  resealSecrets(changes: Reseal[]): Promise<number>;
+  /** Every pending sign-in (key rotation: their code verifiers are sealed with the key too). */
+  allOAuthLogins(): Promise<OAuthLoginRecord[]>;
+  /** `resealSecrets` for the code verifiers of pending sign-ins (`id` is the `login_id`). */
+  resealOAuthLogins(changes: Reseal[]): Promise<number>;
 
   /** Records a pending sign-in, and drops those that expired (durable when it resolves). */
   putOAuthLogin(login: OAuthLoginRecord): Promise<void>;
