@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/store/memory.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import type { OAuthLoginRecord, StepRecord, Store, TaskRecord } from '../src/store/types.js';
+import { storeContract } from '../src/store/contract/index.js';
+import { login, step, task } from '../src/store/contract/records.js';
+import type { Store } from '../src/store/types.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -17,99 +19,26 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const task = (id: string, owner = 'alice'): TaskRecord => ({
-  task_id: id,
-  owner,
-  input: `input ${id}`,
-  additional_input: { n: id },
-  client_functions: undefined,
-  created_at: new Date().toISOString(),
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
 });
-
-const step = (
-  taskId: string,
-  id: string,
-  status: StepRecord['status'] = 'created',
-): StepRecord => ({
-  step_id: id,
-  task_id: taskId,
-  name: null,
-  status,
-  input: id,
-  additional_input: undefined,
-  output: null,
-  additional_output: null,
-  is_last: false,
-  extensions: undefined,
-  created_at: new Date().toISOString(),
-});
-
-/** A pending sign-in that expires `inMs` from now (in the past when negative). */
-const login = (id: string, inMs: number, owner = 'alice'): OAuthLoginRecord => ({
-  login_id: id,
-  owner,
-  task_id: 't',
-  step_id: 's',
-  provider: 'github',
-  scopes: ['repo', 'read:user'],
-  redirect_uri: 'https://agent.example.com/ap/v1/agent/oauth/callback',
-  sealed_verifier: Buffer.from([1, 2, 3, 0, 255]),
-  created_at: new Date().toISOString(),
-  expires_at: new Date(Date.now() + inMs).toISOString(),
-});
-
 const stores: [string, () => Promise<Store>][] = [
   ['memory', async () => new MemoryStore()],
   ['sqlite', async () => new SqliteStore({ dataDir: await tempDir() })],
 ];
 
-describe.each(stores)('%s store', (_name, make) => {
-  it('pages tasks per owner with correct totals, including beyond the end', async () => {
-    const store = await make();
-    for (let i = 1; i <= 25; i++) await store.insertTask(task(`t${i}`));
-    await store.insertTask(task('other', 'bob'));
-    const first = await store.listTasks('alice', { page: 1, size: 10 });
-    expect(first.total).toBe(25);
-    expect(first.items.map((t) => t.task_id)).toEqual(
-      Array.from({ length: 10 }, (_, i) => `t${i + 1}`),
+// The contract every store keeps (the PostgreSQL store runs the same checks).
+describe.each(stores)('%s store: the Store contract', (_name, make) => {
+  for (const check of storeContract) {
+    it(check.name, () =>
+      check.run(async () => {
+        const store = await make();
+        opened.push(store);
+        return store;
+      }),
     );
-    const last = await store.listTasks('alice', { page: 3, size: 10 });
-    expect(last.items.map((t) => t.task_id)).toEqual(['t21', 't22', 't23', 't24', 't25']);
-    expect(await store.listTasks('alice', { page: 4, size: 10 })).toEqual({ items: [], total: 25 });
-    expect(
-      (await store.listTasks('bob', { page: 1, size: 10 })).items.map((t) => t.task_id),
-    ).toEqual(['other']);
-    expect(await store.getTask('bob', 't1')).toBeUndefined();
-    await store.close();
-  });
-
-  it('records a step and its artifacts together, in order, without gaps', async () => {
-    const store = await make();
-    await store.insertTask(task('t'));
-    await store.insertStep({ ...step('t', 's1'), status: 'completed', output: 'done' }, [
-      {
-        artifact_id: 'a1',
-        task_id: 't',
-        step_id: 's1',
-        agent_created: true,
-        file_name: 'f.txt',
-        relative_path: null,
-        size: 3,
-        created_at: new Date().toISOString(),
-      },
-    ]);
-    await store.insertStep(step('t', 's2', 'completed'));
-    const steps = await store.listSteps('t', { page: 1, size: 10 });
-    expect(steps.items.map((s) => [s.step_id, s.status])).toEqual([
-      ['s1', 'completed'],
-      ['s2', 'completed'],
-    ]);
-    expect(steps.total).toBe(2);
-    expect((await store.getStep('t', 's1'))?.output).toBe('done');
-    expect((await store.artifactsOfStep('s1')).map((a) => a.artifact_id)).toEqual(['a1']);
-    expect((await store.lastStep('t'))?.step_id).toBe('s2');
-    await store.close();
-  });
+  }
 });
 
 describe('sqlite store', () => {
@@ -204,143 +133,6 @@ describe('sqlite store', () => {
       expect(detail).not.toMatch(/SCAN (tasks|steps|artifacts)\b/);
     }
     db.close();
-  });
-});
-
-describe.each(stores)('%s store, artifacts of a page of tasks', (_name, make) => {
-  it('reads them in one call, each under its task, in creation order', async () => {
-    const store = await make();
-    for (const id of ['t1', 't2', 't3']) await store.insertTask(task(id));
-    const artifact = (id: string, taskId: string) => ({
-      artifact_id: id,
-      task_id: taskId,
-      step_id: null,
-      agent_created: false,
-      file_name: `${id}.txt`,
-      relative_path: null,
-      size: 1,
-      created_at: new Date().toISOString(),
-    });
-    for (const [id, t] of [
-      ['a1', 't1'],
-      ['a2', 't3'],
-      ['a3', 't1'],
-    ])
-      await store.insertArtifact(artifact(id!, t!));
-    const byTask = await store.artifactsOfTasks(['t1', 't2', 't3']);
-    expect([...byTask.entries()].map(([t, list]) => [t, list.map((a) => a.artifact_id)])).toEqual([
-      ['t1', ['a1', 'a3']],
-      ['t2', []],
-      ['t3', ['a2']],
-    ]);
-    await store.close();
-  });
-});
-
-describe.each(stores)('%s store, artifacts of a page of steps', (_name, make) => {
-  it('reads them in one call, each under its step, in creation order', async () => {
-    const store = await make();
-    await store.insertTask(task('t'));
-    const artifact = (id: string, stepId: string) => ({
-      artifact_id: id,
-      task_id: 't',
-      step_id: stepId,
-      agent_created: true,
-      file_name: `${id}.txt`,
-      relative_path: null,
-      size: 1,
-      created_at: new Date().toISOString(),
-    });
-    await store.insertStep(step('t', 's1', 'completed'), [
-      artifact('a1', 's1'),
-      artifact('a2', 's1'),
-    ]);
-    await store.insertStep(step('t', 's2', 'completed'));
-    await store.insertStep(step('t', 's3', 'completed'), [artifact('a3', 's3')]);
-    const byStep = await store.artifactsOfSteps(['s1', 's2', 's3']);
-    expect([...byStep.entries()].map(([s, list]) => [s, list.map((a) => a.artifact_id)])).toEqual([
-      ['s1', ['a1', 'a2']],
-      ['s2', []],
-      ['s3', ['a3']],
-    ]);
-    await store.close();
-  });
-});
-
-describe.each(stores)('%s store: pending sign-ins', (_name, make) => {
-  it('gives a pending sign-in back exactly once, whole, even to two takes at once', async () => {
-    const store = await make();
-    const pending = login('l1', 60_000);
-    await store.putOAuthLogin(pending);
-    const [first, second] = await Promise.all([
-      store.takeOAuthLogin('l1'),
-      store.takeOAuthLogin('l1'),
-    ]);
-    expect([first, second].filter(Boolean)).toEqual([pending]);
-    expect(await store.takeOAuthLogin('l1')).toBeUndefined();
-    expect(await store.takeOAuthLogin('never-stored')).toBeUndefined();
-    await store.close();
-  });
-
-  it('drops expired sign-ins when a new one is stored, and returns one taken after expiry', async () => {
-    const store = await make();
-    await store.putOAuthLogin(login('old', -1_000));
-    await store.putOAuthLogin(login('late', 5_000));
-    await store.putOAuthLogin(login('new', 60_000, 'bob'));
-    expect(await store.takeOAuthLogin('old')).toBeUndefined();
-    expect((await store.takeOAuthLogin('new'))?.owner).toBe('bob');
-    // Not yet expired when the last one was stored: given back, the caller judges its expiry.
-    expect((await store.takeOAuthLogin('late'))?.login_id).toBe('late');
-    await store.close();
-  });
-});
-
-describe.each(stores)('%s store: re-sealing for a key rotation', (_name, make) => {
-  it('replaces a sealed value only where the row still holds what was read', async () => {
-    const store = await make();
-    const sealed = (bytes: number[]) => Buffer.from(bytes);
-    for (const [id, owner] of [
-      ['s1', 'alice'],
-      ['s2', 'bob'],
-    ] as const) {
-      await store.putSecret({
-        secret_id: id,
-        owner,
-        secret_key: `K_${id}`,
-        sealed: sealed([1, id === 's1' ? 1 : 2]),
-        created_at: 'c',
-        updated_at: 'u',
-      });
-    }
-    // s2 was rewritten by a running server after the rotation read it: its newer value stays.
-    const changes = [
-      { id: 's1', from: sealed([1, 1]), to: sealed([9, 1]) },
-      { id: 's2', from: sealed([1, 0]), to: sealed([9, 2]) },
-      { id: 'gone', from: sealed([1]), to: sealed([9]) },
-    ];
-    expect(await store.resealSecrets(changes)).toBe(1);
-    expect(await store.resealSecrets([])).toBe(0);
-    const after = new Map((await store.allSecrets()).map((s) => [s.secret_id, s.sealed]));
-    expect(after).toEqual(
-      new Map([
-        ['s1', sealed([9, 1])],
-        ['s2', sealed([1, 2])],
-      ]),
-    );
-
-    await store.putOAuthLogin(login('l1', 60_000));
-    await store.putOAuthLogin(login('l2', 60_000));
-    expect((await store.allOAuthLogins()).map((l) => l.login_id).sort()).toEqual(['l1', 'l2']);
-    const verifier = login('l1', 0).sealed_verifier;
-    expect(
-      await store.resealOAuthLogins([
-        { id: 'l1', from: verifier, to: sealed([7]) },
-        { id: 'l2', from: sealed([0]), to: sealed([7]) },
-      ]),
-    ).toBe(1);
-    expect((await store.takeOAuthLogin('l1'))?.sealed_verifier).toEqual(sealed([7]));
-    expect((await store.takeOAuthLogin('l2'))?.sealed_verifier).toEqual(verifier);
-    await store.close();
   });
 });
 

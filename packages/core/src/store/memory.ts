@@ -28,7 +28,9 @@ export class MemoryStore implements Store {
   private readonly events = new Map<string, StepEventRecord[]>();
   private readonly logins = new Map<string, OAuthLoginRecord>();
 
+  // Checks come before any change: a refused write leaves nothing behind, as a transaction would.
   async insertTask(task: TaskRecord, artifacts: ArtifactRecord[] = []): Promise<void> {
+    if (this.tasks.has(task.task_id)) throw new Error(`Task ${task.task_id} is already stored.`);
     this.tasks.set(task.task_id, task);
     const list = this.tasksByOwner.get(task.owner) ?? [];
     list.push(task);
@@ -50,7 +52,12 @@ export class MemoryStore implements Store {
     artifacts: ArtifactRecord[] = [],
     events: StepEventRecord[] = [],
   ): Promise<void> {
+    if (!this.tasks.has(step.task_id)) throw new Error(`Task ${step.task_id} is not stored.`);
     const list = this.steps.get(step.task_id) ?? [];
+    if (list.some((s) => s.step_id === step.step_id)) {
+      throw new Error(`Step ${step.step_id} is already stored.`);
+    }
+    this.assertNewEvents(events);
     list.push({ ...step });
     this.steps.set(step.task_id, list);
     for (const artifact of artifacts) await this.insertArtifact(artifact);
@@ -64,16 +71,30 @@ export class MemoryStore implements Store {
   ): Promise<void> {
     const list = this.steps.get(step.task_id) ?? [];
     const i = list.findIndex((s) => s.step_id === step.step_id);
+    this.assertNewEvents(events);
     if (i >= 0) list[i] = { ...step };
     for (const artifact of artifacts) await this.insertArtifact(artifact);
     await this.appendStepEvents(events);
   }
 
   async appendStepEvents(events: StepEventRecord[]): Promise<void> {
+    this.assertNewEvents(events);
     for (const event of events) {
       const log = this.events.get(event.step_id) ?? [];
       log.push(event);
       this.events.set(event.step_id, log);
+    }
+  }
+
+  /** An event id is written once per step. */
+  private assertNewEvents(events: StepEventRecord[]): void {
+    const seen = new Set<string>();
+    for (const { step_id, id } of events) {
+      const key = `${step_id} ${id}`;
+      if (seen.has(key) || this.events.get(step_id)?.some((e) => e.id === id)) {
+        throw new Error(`Event ${id} of step ${step_id} is already stored.`);
+      }
+      seen.add(key);
     }
   }
 

@@ -111,6 +111,8 @@ const loginFromRow = (row: OAuthLoginRow): OAuthLoginRecord => ({
 });
 
 interface ArtifactRow {
+  /** The artifact's place in its task's list: the store's own, not part of the record. */
+  ord?: number;
   artifact_id: string;
   task_id: string;
   step_id: string | null;
@@ -121,7 +123,7 @@ interface ArtifactRow {
   created_at: string;
 }
 
-function artifactFromRow(row: ArtifactRow): ArtifactRecord {
+function artifactFromRow({ ord: _ord, ...row }: ArtifactRow): ArtifactRecord {
   return { ...row, agent_created: row.agent_created === 1 };
 }
 
