@@ -9,20 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../../scripts/chromium.mjs';
 import { startDocsServer } from '../src/serve.mjs';
 
-// Debian's chromium; CHROMIUM_PATH only exists to prove the test fails clearly without it.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
 const siteDir = join(docsDir, 'dist');
 const outputDir = join(docsDir, 'test-output');
@@ -136,16 +125,11 @@ describe('the built docs site, offline, in chromium', () => {
           `${siteDir} holds no built site: run \`pnpm --filter docs build\` first (turbo does it before \`test\`).`,
         );
       }
-      if (!existsSync(CHROMIUM)) {
-        throw new Error(
-          `Chromium is missing at ${CHROMIUM}. The browser test drives Debian's chromium and cannot download one: ` +
-            'install it with `apt-get update && apt-get install -y chromium` (or run scripts/ensure-chromium.sh).',
-        );
-      }
+      const executablePath = chromiumExecutable();
       await mkdir(outputDir, { recursive: true });
       server = await startDocsServer({ dir: siteDir, port: 0, host: '127.0.0.1' });
       baseUrl = server.url;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     } catch (error) {
       setupError = error as Error;
     }

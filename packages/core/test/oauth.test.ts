@@ -58,6 +58,16 @@ afterEach(async () => {
   lines.length = 0;
 });
 
+/** A provider's token endpoint on 127.0.0.1 answering every request the same; its URL. */
+async function startTokenEndpoint(status: number, body: unknown): Promise<string> {
+  tokenServer = createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => tokenServer!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
+}
+
 async function pausedStep(harness: Harness) {
   const task = await harness.call('POST', '/ap/v1/agent/tasks', { input: 'x' });
   const steps = `/ap/v1/agent/tasks/${task.json.task_id}/steps`;
@@ -119,14 +129,12 @@ describe('ctx.oauth.token and the callback, in process', () => {
 
   it('uses up a state on its first callback: a failed exchange is a 400, its replay invalid_state', async () => {
     // A token endpoint that refuses every code, as a provider does for a bad one.
-    tokenServer = createServer((_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'bad code' }));
+    const endpoint = await startTokenEndpoint(400, {
+      error: 'invalid_grant',
+      error_description: 'bad code',
     });
-    await new Promise<void>((resolve) => tokenServer!.listen(0, '127.0.0.1', resolve));
-    const { port } = tokenServer.address() as AddressInfo;
     h = await startCore({
-      agent: agentWith(provider(`http://127.0.0.1:${port}/token`)),
+      agent: agentWith(provider(endpoint)),
       logger,
       oauth: { redirectBaseUrl: 'https://a.example' },
     });
@@ -168,14 +176,12 @@ describe('ctx.oauth.token and the callback, in process', () => {
 
   it('keeps a pending sign-in across a key rotation: its code verifier is re-sealed too', async () => {
     // A token endpoint that accepts every code: the sign-in fails only if the verifier is lost.
-    tokenServer = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ access_token: 'at-rotated-Kw3', token_type: 'Bearer' }));
+    const endpoint = await startTokenEndpoint(200, {
+      access_token: 'at-rotated-Kw3',
+      token_type: 'Bearer',
     });
-    await new Promise<void>((resolve) => tokenServer!.listen(0, '127.0.0.1', resolve));
-    const { port } = tokenServer.address() as AddressInfo;
     h = await startCore({
-      agent: agentWith(provider(`http://127.0.0.1:${port}/token`)),
+      agent: agentWith(provider(endpoint)),
       logger,
       oauth: { redirectBaseUrl: 'https://a.example' },
       secretsKey: {},

@@ -2,34 +2,19 @@
 // @agent-protocol/client's browser bundle from /client.js. In Debian's chromium, a user types a
 // task into that page and watches its output stream; and a script in the same page creates a
 // task, streams a background step, uploads and downloads, and runs a task with the same bundle.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../../scripts/chromium.mjs';
 import { startApp, type RunningApp } from './helpers/example-app.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let app: RunningApp | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium, or scripts/ensure-chromium.sh).`,
-    );
-  }
+  const executablePath = chromiumExecutable();
   app = await startApp('example-express');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 });
 afterAll(async () => {
   await browser?.close();
