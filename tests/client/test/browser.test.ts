@@ -120,6 +120,7 @@ interface ScenarioResult {
   capabilities?: unknown;
   events: { id: number; event: string; text?: string; output?: string; at: number }[];
   downloaded: string;
+  formUpload: string;
   run: { ended: string; events: string[] };
 }
 
@@ -153,6 +154,7 @@ it('a script in the page streams a background step, uploads, downloads and runs 
   const deltas = result.events.filter((e) => e.event === 'output.delta');
   expect(deltas.at(-1)!.at - deltas[0]!.at).toBeGreaterThanOrEqual(60);
   expect(result.downloaded).toBe('bytes from a page');
+  expect(result.formUpload).toBe('say "hi".txt');
   expect(result.run.ended).toBe('finished');
   expect(result.run.events.filter((e) => e.startsWith('output'))).toEqual([
     'output 1 ',

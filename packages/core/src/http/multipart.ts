@@ -6,6 +6,15 @@ import type { ArtifactFiles } from '../store/artifact-files.js';
 import { contentType } from './body.js';
 import type { CoreRequest } from './types.js';
 
+/**
+ * Browsers write `"`, CR and LF in a form's file name as `%22`, `%0D` and `%0A` (the HTML
+ * standard's multipart/form-data encoding) and busboy hands them on as sent: decoded here so a
+ * file uploaded from a page keeps its name. Nothing else is percent-decoded.
+ */
+export function formFileName(raw: string): string {
+  return raw.replace(/%22|%0D|%0A/gi, (code) => decodeURIComponent(code));
+}
+
 export interface ReceivedUpload {
   /** The uploaded bytes, in a temporary file the caller commits or discards. */
   tempPath: string;
@@ -96,7 +105,7 @@ export async function receiveUpload(
     );
     upload = {
       tempPath,
-      fileName: info.filename ?? 'file',
+      fileName: info.filename === undefined ? 'file' : formFileName(info.filename),
       written: pipeline(stream, createWriteStream(tempPath)),
     };
   });

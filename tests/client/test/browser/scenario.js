@@ -1,6 +1,6 @@
 // Run as a module in the example app's page (/), with the browser build it serves at /client.js:
 // a task, a streamed background step, an upload and a download, and a whole run.
-/* global location, performance, Blob, Response, window -- a module run in the browser page */
+/* global location, performance, Blob, File, FormData, fetch, Response, window -- a module run in the browser page */
 import { createClient } from '/client.js';
 
 const client = createClient({ baseUrl: location.origin });
@@ -27,6 +27,14 @@ try {
   const downloaded = await new Response(
     await client.artifacts.download(task.task_id, artifact.artifact_id),
   ).text();
+  // A page's own form upload: the browser writes the quotes of the name as %22.
+  const form = new FormData();
+  form.append('file', new File(['quoted'], 'say "hi".txt'));
+  const posted = await fetch(`/ap/v1/agent/tasks/${task.task_id}/artifacts`, {
+    method: 'POST',
+    body: form,
+  });
+  const formUpload = (await posted.json()).file_name;
   const runEvents = [];
   const run = await client.run('stream 2 30', {
     onEvent: (e) => runEvents.push(e.type === 'output' ? `output ${e.text}` : e.type),
@@ -36,6 +44,7 @@ try {
     capabilities: info.capabilities,
     events,
     downloaded,
+    formUpload,
     run: { ended: run.ended, events: runEvents },
   };
 } catch (error) {
