@@ -63,6 +63,7 @@ export { OAUTH_SECRET_PREFIX, oauthSecretKey, type StoredTokens } from './oauth/
 export { createAgentProtocol, type AgentProtocol, type AgentProtocolOptions } from './protocol.js';
 export type { AgentProtocolLimits } from './limits.js';
 export { AgentService } from './service.js';
+export { KeyedQueue } from './task-queue.js';
 export { stepLimitError } from './auth/step-limit.js';
 export { LocalCoordination } from './coordination/local.js';
 export type { Coordination, Orphan, Turn, TurnRequest } from './coordination/types.js';

@@ -192,6 +192,7 @@ export function createAgentProtocol(options: AgentProtocolOptions): AgentProtoco
     secrets,
     redactor,
     logger,
+    coordination,
   });
   const service = new AgentService(
     options.agent,

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentProtocolError } from '../src/errors.js';
 import { LocalCoordination } from '../src/coordination/local.js';
 import { MemoryStore } from '../src/store/memory.js';
@@ -43,4 +43,42 @@ it('refuses a principal over its limit with a 429 and takes nothing; a released 
   await first.release();
   const again = await coordination.reserve(request('c', 's4'), 1);
   expect(again.first).toBe(true);
+});
+
+describe('exclusive', () => {
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('runs work of one key one at a time, in the order called; other keys at once', async () => {
+    const coordination = new LocalCoordination(new MemoryStore());
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const work = (name: string) => async () => {
+      log.push(`${name} in`);
+      await new Promise<void>((resolve) => gates.set(name, resolve));
+      log.push(`${name} out`);
+      return name;
+    };
+    const a1 = coordination.exclusive('a', work('a1'));
+    const a2 = coordination.exclusive('a', work('a2'));
+    const b1 = coordination.exclusive('b', work('b1'));
+    await tick();
+    expect(log).toEqual(['a1 in', 'b1 in']);
+    gates.get('a1')!();
+    expect(await a1).toBe('a1');
+    await tick();
+    expect(log).toEqual(['a1 in', 'b1 in', 'a1 out', 'a2 in']);
+    gates.get('a2')!();
+    gates.get('b1')!();
+    expect(await Promise.all([a2, b1])).toEqual(['a2', 'b1']);
+  });
+
+  it('frees the key when work throws, and rejects with its error', async () => {
+    const coordination = new LocalCoordination(new MemoryStore());
+    const failure = new Error('the provider is away');
+    const failed = coordination.exclusive('a', () => Promise.reject(failure));
+    const next = coordination.exclusive('a', async () => 'next');
+    await expect(failed).rejects.toBe(failure);
+    expect(await next).toBe('next');
+    expect(await coordination.exclusive('a', async () => 'again')).toBe('again');
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  KeyedQueue,
   stepLimitError,
   type Coordination,
   type Logger,
@@ -7,6 +8,7 @@ import {
   type Turn,
   type TurnRequest,
 } from '@agent-protocol/core';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { Listener } from './listener.js';
 
@@ -14,11 +16,23 @@ import { Listener } from './listener.js';
 export interface CoordinatedStore {
   readonly pool: pg.Pool;
   readonly replicaId: string;
+  /** The schema holding the tables: agents in other schemas of the database lock other keys. */
+  readonly schema: string;
   connectionConfig(): pg.ClientConfig;
   getStep(taskId: string, stepId: string): Promise<StepRecord | undefined>;
   /** Maps a driver error to the core's error (503 when the database is away). */
   mapError(error: unknown): unknown;
 }
+
+/**
+ * How long `exclusive` waits for another process to free a key before giving up as unavailable:
+ * above what the work it guards takes (a token refresh: two requests to the provider, 10 s at
+ * most each, and the store's writes), so that a slow holder delays a waiter without failing it.
+ */
+const EXCLUSIVE_WAIT_MILLIS = 60_000;
+
+/** The 32-bit integer `text` hashes to (SHA-256: the same in every process and version). */
+const int32Of = (text: string) => createHash('sha256').update(text).digest().readInt32BE(0);
 
 export interface LeaseOptions {
   /**
@@ -52,6 +66,7 @@ export interface LeaseOptions {
  *   UPDATE: exactly one process wins it) and its step handed to the runner as an orphan.
  * - Events and cancels: the store NOTIFYs `ap_events` with each commit of events; a cancel is a
  *   flag on the turn (durable) and a NOTIFY `ap_cancel` (prompt).
+ * - Exclusive work: a session advisory lock on a connection of its own (see `exclusive`).
  */
 export class PostgresCoordination implements Coordination {
   readonly shared = true;
@@ -64,6 +79,8 @@ export class PostgresCoordination implements Coordination {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly eventListeners: ((stepId: string) => void)[] = [];
   private readonly cancelListeners: ((stepId: string) => void)[] = [];
+  /** `exclusive` calls of this process, in turn per key. */
+  private readonly exclusives = new KeyedQueue();
   private readonly listener: Listener;
   private renewTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -320,6 +337,50 @@ export class PostgresCoordination implements Coordination {
       );
     } catch (error) {
       this.logger.error('renewing step leases failed', error);
+    }
+  }
+
+  /**
+   * Calls of this process queue here first, so that each key holds one connection at most; the
+   * lock orders them with the other processes.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.exclusives.run(key, () => this.locked(key, work));
+  }
+
+  /**
+   * `work` under a session advisory lock taken on a connection opened for it, not one of the pool:
+   * waiters holding pool connections could leave none for the holder's own work. The two-key form
+   * keeps these locks apart from the single-key ones (a principal's step limit, the migrations),
+   * and the schema from the agents of other schemas. Ending the connection (or losing it) frees
+   * the lock; a lost one does not stop `work`, which runs on unguarded from then on.
+   */
+  private async locked<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const lock = [int32Of(`agent-protocol:exclusive:${this.store.schema}`), int32Of(key)];
+    const client = new pg.Client({
+      ...this.store.connectionConfig(),
+      statement_timeout: EXCLUSIVE_WAIT_MILLIS,
+      query_timeout: EXCLUSIVE_WAIT_MILLIS + 2_000,
+    });
+    // A connection dropping while `work` runs must not be an unhandled 'error' event.
+    let lost = false;
+    client.on('error', () => (lost = true));
+    try {
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock($1, $2)', lock);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw this.store.mapError(error);
+    }
+    try {
+      return await work();
+    } finally {
+      // Unlocked before the connection ends, so the next holder need not wait for the server to
+      // notice the end.
+      if (!lost) {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', lock).catch(() => undefined);
+      }
+      await client.end().catch(() => undefined);
     }
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createReferenceAgent } from '@agent-protocol/conformance';
-import type { AgentDefinition, Logger, OAuthProvider } from '@agent-protocol/core';
+import type { AgentDefinition, Logger, OAuthProvider, Store } from '@agent-protocol/core';
 import { createRequestListener } from '@agent-protocol/node';
 import { introspect } from './introspect.js';
 import { CLIENT_ID, CLIENT_SECRET, type RunningProvider } from './provider.js';
@@ -62,6 +62,13 @@ export interface AgentServerOptions {
   port: number;
   dataDir: string;
   provider: RunningProvider;
+  /**
+   * Opens the store at each start (one shared by replicas, which then need `secretsKey`).
+   * @default SQLite in `dataDir`
+   */
+  store?: () => Promise<Store>;
+  /** The secrets key, the same in every replica. @default one generated in `dataDir` */
+  secretsKey?: string;
   /** How long a sign-in link works. @default the core's */
   loginTtlSeconds?: number;
 }
@@ -76,9 +83,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The reference agent (with the test's word) served by the node adapter on a SQLite data dir,
- * with bearer auth for two principals, the provider declared as an operator would (issuer
- * discovery, client id and secret), and every log line captured.
+ * The reference agent (with the test's word) served by the node adapter on a SQLite data dir (or
+ * the store given), with bearer auth for two principals, the provider declared as an operator
+ * would (issuer discovery, client id and secret), and every log line captured.
  */
 export async function startAgentServer(options: AgentServerOptions): Promise<AgentServer> {
   const baseUrl = `http://127.0.0.1:${options.port}`;
@@ -103,6 +110,8 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
     const listener = createRequestListener({
       agent: testAgent(options.provider, declared),
       dataDir: options.dataDir,
+      ...(options.store && { store: await options.store() }),
+      ...(options.secretsKey && { secretsKey: { key: options.secretsKey } }),
       logger,
       auth: {
         strategy: 'bearer',

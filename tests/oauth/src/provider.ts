@@ -68,11 +68,19 @@ class RecordingAdapter implements Adapter {
   }
 }
 
+/** A request to the token endpoint: its grant type, and the error it was refused with. */
+export interface Grant {
+  type: string;
+  error?: string;
+}
+
 export interface RunningProvider {
   issuer: string;
   introspectionEndpoint: string;
   /** Every token value the provider issued so far, by model. */
   issued(model: 'AccessToken' | 'RefreshToken' | 'AuthorizationCode'): Issued[];
+  /** Every request to the token endpoint so far, in the order answered. */
+  grants(): Grant[];
   close(): Promise<void>;
 }
 
@@ -81,12 +89,19 @@ export interface ProviderOptions {
   redirectUri: string;
   /** Seconds an access token lives (short, to see a refresh). */
   accessTokenTtl: number;
+  /**
+   * Whether each refresh issues a new refresh token and uses up the old one: a refresh with a
+   * used-up one is then refused (`invalid_grant`) and the whole grant revoked, as reuse detection
+   * does at providers that rotate. @default the provider's own rule (no rotation for this client)
+   */
+  rotateRefreshTokens?: boolean;
 }
 
 /**
  * oidc-provider (a certified OpenID Connect provider, not a mock) on 127.0.0.1 with its development
  * sign-in and consent pages (any login and password; the login becomes the account id),
- * authorization code flow with PKCE required, refresh tokens, and token introspection.
+ * authorization code flow with PKCE required, refresh tokens (rotated if asked), and token
+ * introspection.
  */
 export async function startProvider(options: ProviderOptions): Promise<RunningProvider> {
   const server: Server = createServer();
@@ -115,17 +130,28 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     // Every sign-in of this client gets a refresh token (not only with offline_access).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     ttl: { AccessToken: options.accessTokenTtl },
+    ...(options.rotateRefreshTokens !== undefined && {
+      rotateRefreshToken: options.rotateRefreshTokens,
+    }),
     claims: { openid: ['sub'], profile: ['name'] },
     findAccount: async (_ctx, sub) => ({
       accountId: sub,
       claims: async () => ({ sub, name: `User ${sub}` }),
     }),
   });
+  const grants: Grant[] = [];
+  const grantType = (ctx: { oidc?: { params?: { grant_type?: unknown } } }) =>
+    String(ctx.oidc?.params?.grant_type);
+  provider.on('grant.success', (ctx) => grants.push({ type: grantType(ctx) }));
+  provider.on('grant.error', (ctx, error) =>
+    grants.push({ type: grantType(ctx), error: error.error }),
+  );
   server.on('request', provider.callback());
   return {
     issuer,
     introspectionEndpoint: `${issuer}/token/introspection`,
     issued: (model) => [...(issued.get(model) ?? [])],
+    grants: () => [...grants],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,6 @@
 import { stepLimitError } from '../auth/step-limit.js';
 import type { Store } from '../store/types.js';
+import { KeyedQueue } from '../task-queue.js';
 import type { Coordination, Orphan, Turn, TurnRequest } from './types.js';
 
 /**
@@ -11,6 +12,7 @@ export class LocalCoordination implements Coordination {
   readonly shared = false;
   private readonly tails = new Map<string, Promise<void>>();
   private readonly places = new Map<string, number>();
+  private readonly exclusives = new KeyedQueue();
 
   constructor(private readonly store: Store) {}
 
@@ -65,6 +67,11 @@ export class LocalCoordination implements Coordination {
       turn: this.take({ ...step, owner: step.owner ?? 'anonymous' }, undefined),
     }));
     await adopt(orphans);
+  }
+
+  /** One process is every process: a queue per key is enough. */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.exclusives.run(key, work);
   }
 
   onRemoteEvents(): void {}

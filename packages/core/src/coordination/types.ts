@@ -39,9 +39,9 @@ export interface Orphan {
 
 /**
  * How the processes serving one store share the work of steps: the order of a task's steps, the
- * per-principal step limit, events written elsewhere, cancellation, and the steps of a process
- * that went away. The embedded stores use the in-process `LocalCoordination`; a store shared by
- * several processes (PostgreSQL) provides its own.
+ * per-principal step limit, events written elsewhere, cancellation, the steps of a process that
+ * went away, and work only one process may do at a time. The embedded stores use the in-process
+ * `LocalCoordination`; a store shared by several processes (PostgreSQL) provides its own.
  */
 export interface Coordination {
   /**
@@ -67,6 +67,14 @@ export interface Coordination {
   requestCancel(stepId: string): Promise<void>;
   /** Calls `listener` with a step's id when a cancel was requested through another process. */
   onCancelRequest(listener: (stepId: string) => void): void;
+  /**
+   * Runs `work` while no other call with the same key runs in any process serving the store, and
+   * resolves (or rejects) as it does. For work that two processes must not do at once even when
+   * each checks first: refreshing an OAuth token whose provider rotates refresh tokens, where the
+   * second refresh would spend a refresh token the first one used up and sign the user out.
+   * Calls with one key run in turn; a `work` that throws frees the key like one that returns.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
   /**
    * Stops renewing leases and gives back the places of steps that did not run, so that another
    * process takes them at once. Called after running steps have finished or been interrupted.

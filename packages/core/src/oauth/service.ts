@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { HandlerContext } from '../agent.js';
 import type { Principal } from '../auth/types.js';
+import type { Coordination } from '../coordination/types.js';
 import { AgentProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AuthDemand, RunState } from '../pause.js';
@@ -8,7 +9,6 @@ import type { Keyring } from '../secrets/keyring.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { SecretsService } from '../secrets/service.js';
 import type { Store } from '../store/types.js';
-import { KeyedQueue } from '../task-queue.js';
 import { ProviderClients } from './endpoints.js';
 import { loginIdOf, openVerifier, sealVerifier } from './logins.js';
 import { providerInfos, type ResolvedProvider } from './providers.js';
@@ -39,6 +39,8 @@ export interface OAuthServiceDeps {
   secrets: SecretsService;
   redactor: Redactor;
   logger: Logger;
+  /** Serialises the refreshes of one principal's token at one provider across processes. */
+  coordination: Coordination;
 }
 
 /** Which step of which task asks, for whom: what a sign-in's `state` is bound to. */
@@ -83,9 +85,6 @@ function exchangeFailure(cause: unknown): string {
  */
 export class OAuthService {
   private readonly clients = new ProviderClients();
-  // One refresh at a time per principal and provider: a provider that rotates refresh tokens
-  // would refuse the second of two refreshes made with the same one.
-  private readonly refreshes = new KeyedQueue();
 
   constructor(private readonly deps: OAuthServiceDeps) {
     for (const provider of deps.providers.values()) {
@@ -160,8 +159,13 @@ export class OAuthService {
     provider: ResolvedProvider,
     stale: StoredTokens,
   ): Promise<StoredTokens | undefined> {
-    return this.refreshes.run(`${principal.id}\u0000${provider.name}`, async () => {
-      // A refresh that held the queue meanwhile may have done the work already.
+    // One refresh at a time per principal and provider, in every process serving the store: a
+    // provider that rotates refresh tokens would refuse the second of two refreshes made with
+    // the same one (and may revoke the grant for the reuse). A provider's name has no ':'.
+    const key = `oauth-refresh:${provider.name}:${principal.id}`;
+    return this.deps.coordination.exclusive(key, async () => {
+      // A refresh that held the key meanwhile (here or in another process) may have done the
+      // work already: its tokens are in the store.
       const current = (await this.read(principal, provider.name)) ?? stale;
       if (
         current.access_token !== stale.access_token &&
