@@ -392,13 +392,15 @@ export class PostgresCoordination implements Coordination {
     this.cancelListeners.push(listener);
   }
 
-  async requestCancel(stepId: string): Promise<void> {
+  /** The flag is durable: whichever process holds the step's turn, now or later, sees it. */
+  async requestCancel(stepId: string): Promise<boolean> {
     try {
       await this.store.pool.query(
         `WITH asked AS (UPDATE ap_turns SET cancel_requested = true WHERE step_id = $1 RETURNING step_id)
          SELECT pg_notify('ap_cancel', step_id) FROM asked`,
         [stepId],
       );
+      return true;
     } catch (error) {
       throw this.store.mapError(error);
     }

@@ -77,6 +77,8 @@ export class LocalCoordination implements Coordination {
   onRemoteEvents(): void {}
   onCancelRequest(): void {}
   /** Nothing to ask: in one process, the runner cancels what it holds itself. */
-  async requestCancel(): Promise<void> {}
+  async requestCancel(): Promise<boolean> {
+    return false;
+  }
   async close(): Promise<void> {}
 }

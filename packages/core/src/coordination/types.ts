@@ -63,8 +63,12 @@ export interface Coordination {
   watchOrphans(adopt: (orphans: Orphan[]) => Promise<void>): Promise<void>;
   /** Calls `listener` with a step's id whenever another process has stored events of that step. */
   onRemoteEvents(listener: (stepId: string) => void): void;
-  /** Asks the process that runs or holds the step to cancel it (it may be this one). */
-  requestCancel(stepId: string): Promise<void>;
+  /**
+   * Asks the process that runs or holds the step to cancel it (it may be this one). Resolves
+   * false when no other process could hold it (a store only this process serves): the caller
+   * completes the step itself.
+   */
+  requestCancel(stepId: string): Promise<boolean>;
   /** Calls `listener` with a step's id when a cancel was requested through another process. */
   onCancelRequest(listener: (stepId: string) => void): void;
   /**

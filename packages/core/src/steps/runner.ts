@@ -267,11 +267,8 @@ export class StepRunner {
       await this.cancelWaiting(waiting);
       return toStep(waiting, []);
     }
-    if (this.coordination.shared) {
-      await this.coordination.requestCancel(step.step_id);
-      return toStep(step, []);
-    }
-    // Recorded but not queued here (the server is stopping): continue its log.
+    if (await this.coordination.requestCancel(step.step_id)) return toStep(step, []);
+    // Recorded but held by no process (this one is stopping): continue its log.
     const logged = await this.store.stepEvents(step.step_id, 0);
     this.events.open(step.step_id, logged.at(-1)?.id ?? 0);
     completeStep(step, 'cancelled');
