@@ -62,6 +62,10 @@ it('the example app serves the browser build of the client next to its page', as
   // One self-contained module: nothing left for a bundler to resolve, no Node built-in.
   expect(code).not.toMatch(/^import .* from ['"][^./]/m);
   expect(code).not.toContain('node:');
+  // The page's link to the words the agent knows leads somewhere.
+  const page = await (await fetch(`${app!.baseUrl}/`)).text();
+  const guide = /href="(docs\/guides\/[^"]+)"/.exec(page)?.[1];
+  expect((await fetch(`${app!.baseUrl}/${guide}`)).status).toBe(200);
 });
 
 it('a user types a task into the page and watches its output stream in, then downloads its file', async () => {
