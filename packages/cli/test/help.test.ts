@@ -88,7 +88,9 @@ describe('rotate-secrets-key: the server command, run by @agent-protocol/core', 
     expect(await server.stop(true)).toBe(0);
     try {
       const rotated = await runCli(['rotate-secrets-key', '--data-dir', server.dataDir]);
-      expect(rotated.stdout).toContain('Re-sealed 1 secret(s) and 0 pending sign-in(s) with the new key.');
+      expect(rotated.stdout).toContain(
+        'Re-sealed 1 secret(s) and 0 pending sign-in(s) with the new key.',
+      );
       expect(rotated.code).toBe(0);
       // Core's usage error, passed on as it is.
       expect((await runCli(['rotate-secrets-key'])).code).toBe(2);
