@@ -19,6 +19,7 @@ await runExample('express', async (options, { port, host }) => {
   });
   return {
     port: (server.address() as AddressInfo).port,
+    alsoServes: { '/': 'Try it in a browser', '/docs/': 'Docs' },
     async close() {
       // Steps first (new ones 503, running ones get the grace period): their streams end.
       await router.protocol.stop();

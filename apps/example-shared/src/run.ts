@@ -10,6 +10,8 @@ import { describeStorage, openStore } from './store.js';
 /** A started example server: the port it bound and how to stop it. */
 export interface StartedExample {
   port: number;
+  /** What else the app serves, printed under the start line: path → what it is. */
+  alsoServes?: Record<string, string>;
   /** Stops accepting requests, lets those in flight finish, closes the store. */
   close(): Promise<void>;
 }
@@ -71,6 +73,9 @@ export async function runExample(
   console.log(
     `Agent Protocol server (${framework}) on http://${config.host}:${started.port}/ap/v1/agent/tasks (data in ${storage})`,
   );
+  for (const [path, what] of Object.entries(started.alsoServes ?? {})) {
+    console.log(`  ${what}: http://${config.host}:${started.port}${path}`);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
