@@ -10,7 +10,22 @@ import {
 } from '@agent-protocol/core';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { prepared } from './database.js';
 import { Listener } from './listener.js';
+
+/** The statements of every step, prepared once per connection. */
+const TAKE_TURN = `
+  WITH counted AS (
+    UPDATE ap_tasks SET turn_count = turn_count + 1 WHERE task_id = $1 RETURNING turn_count
+  )
+  INSERT INTO ap_turns (task_id, seq, step_id, principal, replica, lease_until)
+  SELECT $1, turn_count, $2, $3, $4, now() + $5::interval FROM counted
+  RETURNING seq`;
+const TURN_AHEAD =
+  'SELECT EXISTS (SELECT 1 FROM ap_turns WHERE task_id = $1 AND seq < $2) AS ahead';
+const RELEASE_TURN = `
+  WITH gone AS (DELETE FROM ap_turns WHERE step_id = $1 RETURNING task_id)
+  SELECT pg_notify('ap_turns', task_id) FROM gone`;
 
 /** What the coordination needs of the store it belongs to. */
 export interface CoordinatedStore {
@@ -168,15 +183,7 @@ export class PostgresCoordination implements Coordination {
    * one task for the length of this statement's transaction).
    */
   private async takeTurn(client: pg.Pool | pg.PoolClient, values: unknown[]): Promise<number> {
-    const { rows } = await client.query<{ seq: string }>(
-      `WITH counted AS (
-         UPDATE ap_tasks SET turn_count = turn_count + 1 WHERE task_id = $1 RETURNING turn_count
-       )
-       INSERT INTO ap_turns (task_id, seq, step_id, principal, replica, lease_until)
-       SELECT $1, turn_count, $2, $3, $4, now() + $5::interval FROM counted
-       RETURNING seq`,
-      values,
-    );
+    const { rows } = await client.query<{ seq: string }>(prepared(TAKE_TURN, values));
     if (rows.length !== 1) throw new Error(`task ${String(values[0])} is not in the database`);
     return Number(rows[0]!.seq);
   }
@@ -217,8 +224,7 @@ export class PostgresCoordination implements Coordination {
 
   private async ahead(taskId: string, seq: number): Promise<boolean> {
     const { rows } = await this.store.pool.query<{ ahead: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM ap_turns WHERE task_id = $1 AND seq < $2) AS ahead',
-      [taskId, seq],
+      prepared(TURN_AHEAD, [taskId, seq]),
     );
     return rows[0]!.ahead;
   }
@@ -244,11 +250,7 @@ export class PostgresCoordination implements Coordination {
         released = true;
         this.held.delete(stepId);
         try {
-          await this.store.pool.query(
-            `WITH gone AS (DELETE FROM ap_turns WHERE step_id = $1 RETURNING task_id)
-             SELECT pg_notify('ap_turns', task_id) FROM gone`,
-            [stepId],
-          );
+          await this.store.pool.query(prepared(RELEASE_TURN, [stepId]));
         } catch (error) {
           // No longer renewed: once its lease runs out a sweep finds the step completed and
           // removes the turn, and the task goes on.

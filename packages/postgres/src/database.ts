@@ -1,5 +1,29 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { databaseError, isUnavailable } from './errors.js';
+
+const names = new Map<string, string>();
+
+/**
+ * A name for the statement, the same for the same text: node-postgres then prepares it once per
+ * connection and later runs skip the server's parsing and planning. The store's statements are a
+ * fixed set, so each connection holds a bounded number of them.
+ */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `ap_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/** A query node-postgres prepares once per connection (see `statementName`). */
+export const prepared = (text: string, values: unknown[]): pg.QueryConfig => ({
+  name: statementName(text),
+  text,
+  values,
+});
 
 /**
  * The one path to the database: every query and transaction of the store and its artifact files
@@ -26,12 +50,12 @@ export class Database {
     }
   }
 
-  /** One statement through the pool (its own implicit transaction). */
+  /** One statement through the pool (its own implicit transaction), prepared once per connection. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
-    values?: unknown[],
+    values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    return this.run(() => this.pool.query<R>(text, values));
+    return this.run(() => this.pool.query<R>(prepared(text, values)));
   }
 
   /**

@@ -264,17 +264,19 @@ export class PostgresStore implements Store {
     artifacts: ArtifactRecord[] = [],
     events: StepEventRecord[] = [],
   ): Promise<void> {
+    const values = [step.step_id, step.task_id, step.status, stepBody(step), step.created_at];
+    const missingTask = () => new Error(`Task '${step.task_id}' is not stored.`);
+    if (artifacts.length === 0 && events.length === 0) {
+      // One statement is its own transaction: a synchronous step without files, one round trip.
+      const inserted = await this.db.query(sql.INSERT_STEP, values);
+      if (inserted.rowCount !== 1) throw this.db.mapError(missingTask());
+      return;
+    }
     await this.db.transaction(async (client) => {
       // Events first: the task row's lock (taken by the ordinal) is held as briefly as possible.
       await this.insertEvents(client, events);
-      const inserted = await client.query(sql.INSERT_STEP, [
-        step.step_id,
-        step.task_id,
-        step.status,
-        stepBody(step),
-        step.created_at,
-      ]);
-      if (inserted.rowCount !== 1) throw new Error(`Task '${step.task_id}' is not stored.`);
+      const inserted = await client.query(sql.INSERT_STEP, values);
+      if (inserted.rowCount !== 1) throw missingTask();
       await insertArtifacts(client, artifacts);
     });
   }
