@@ -29,3 +29,19 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) all.push(item);
   return all;
 }
+
+/**
+ * A listing as `--json` asks: the items as a JSON array on stdout, or a table of `row`s under
+ * `header`, or `No <noun>.` on stderr when there is none (stdout stays empty for scripts).
+ */
+export function printList<T>(
+  json: boolean,
+  items: readonly T[],
+  noun: string,
+  header: readonly string[],
+  row: (item: T) => string[],
+): void {
+  if (json) printJson(items);
+  else if (items.length === 0) process.stderr.write(`No ${noun}.\n`);
+  else process.stdout.write(`${table(header, items.map(row))}\n`);
+}

@@ -1,9 +1,10 @@
 import type { Command } from '../command.js';
+import { positionals } from '../arguments.js';
 import { connect, CONNECTION_OPTIONS } from '../connection.js';
 import { downloadArtifacts } from '../downloads.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { stringOption } from '../options.js';
-import { collect, printJson, table } from '../output.js';
+import { collect, printJson, printList } from '../output.js';
 
 const LIST_HELP = `Usage: agent-protocol artifacts list TASK_ID [--json] [--url URL] [credentials]
 
@@ -28,23 +29,16 @@ export const artifactsListCommand: Command = {
   help: LIST_HELP,
   options: [...CONNECTION_OPTIONS, 'json'],
   async run(args, rest) {
-    const [taskId, ...extra] = rest;
-    if (taskId === undefined) throw new UsageError('artifacts list needs a TASK_ID.');
-    if (extra.length > 0)
-      throw new UsageError(`artifacts list takes one TASK_ID, not '${extra[0]}' too.`);
+    const [taskId] = positionals(rest, 'artifacts list', ['TASK_ID']);
     const { client } = await connect(args, process.env);
-    const artifacts = await collect(client.artifacts.list(taskId, { pageSize: 100 }));
-    if (args.values.json) printJson(artifacts);
-    else if (artifacts.length === 0) process.stderr.write('No artifacts.\n');
-    else {
-      const rows = artifacts.map((a) => [
-        a.artifact_id,
-        a.agent_created ? 'agent' : 'user',
-        a.relative_path ?? '',
-        a.file_name,
-      ]);
-      process.stdout.write(`${table(['ARTIFACT', 'BY', 'FOLDER', 'FILE'], rows)}\n`);
-    }
+    const artifacts = await collect(client.artifacts.list(taskId!, { pageSize: 100 }));
+    const header = ['ARTIFACT', 'BY', 'FOLDER', 'FILE'];
+    printList(args.values.json === true, artifacts, 'artifacts', header, (a) => [
+      a.artifact_id,
+      a.agent_created ? 'agent' : 'user',
+      a.relative_path ?? '',
+      a.file_name,
+    ]);
     return EXIT.ok;
   },
 };
@@ -56,22 +50,22 @@ export const artifactsDownloadCommand: Command = {
   help: DOWNLOAD_HELP,
   options: [...CONNECTION_OPTIONS, 'out', 'json'],
   async run(args, rest) {
-    const [taskId, artifactId, ...extra] = rest;
-    if (taskId === undefined) throw new UsageError('artifacts download needs a TASK_ID.');
-    if (extra.length > 0)
-      throw new UsageError(
-        `artifacts download takes TASK_ID [ARTIFACT_ID], not '${extra[0]}' too.`,
-      );
+    const [taskId, artifactId] = positionals(
+      rest,
+      'artifacts download',
+      ['TASK_ID'],
+      ['ARTIFACT_ID'],
+    );
     const out = stringOption(args, 'out');
     if (out === undefined) throw new UsageError('artifacts download needs --out DIR.');
     const { client } = await connect(args, process.env);
-    const all = await collect(client.artifacts.list(taskId, { pageSize: 100 }));
+    const all = await collect(client.artifacts.list(taskId!, { pageSize: 100 }));
     const chosen = artifactId === undefined ? all : all.filter((a) => a.artifact_id === artifactId);
     if (artifactId !== undefined && chosen.length === 0) {
       process.stderr.write(`Task ${taskId} has no artifact ${artifactId}.\n`);
       return EXIT.failed;
     }
-    const downloads = await downloadArtifacts(client, taskId, chosen, out);
+    const downloads = await downloadArtifacts(client, taskId!, chosen, out);
     if (args.values.json) printJson(downloads);
     else if (downloads.length === 0) process.stderr.write('No artifacts.\n');
     else for (const d of downloads) process.stdout.write(`${d.path}\n`);

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { CaseResult, Report } from '@agent-protocol/conformance/url';
 import type { Command } from '../command.js';
+import { positionals } from '../arguments.js';
 import { serverUrl } from '../connection.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { stringOption } from '../options.js';
@@ -85,7 +86,7 @@ export const conformanceCommand: Command = {
   help: HELP,
   options: ['url', 'token', 'token-b', 'only', 'junit', 'json'],
   async run(args, rest) {
-    if (rest.length > 0) throw new UsageError(`conformance takes no arguments, not '${rest[0]}'.`);
+    positionals(rest, 'conformance', []);
     const url = serverUrl(args, process.env);
     const token = stringOption(args, 'token') ?? (process.env.AGENT_PROTOCOL_TOKEN || undefined);
     const tokenB = stringOption(args, 'token-b');

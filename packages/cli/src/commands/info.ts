@@ -1,7 +1,8 @@
 import type { AgentInfo } from '@agent-protocol/client';
 import type { Command } from '../command.js';
+import { positionals } from '../arguments.js';
 import { connect, CONNECTION_OPTIONS } from '../connection.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
 
 const HELP = `Usage: agent-protocol info [--json] [--url URL] [credentials]
@@ -55,7 +56,7 @@ export const infoCommand: Command = {
   help: HELP,
   options: [...CONNECTION_OPTIONS, 'json'],
   async run(args, rest) {
-    if (rest.length > 0) throw new UsageError(`info takes no arguments, not '${rest[0]}'.`);
+    positionals(rest, 'info', []);
     const { client } = await connect(args, process.env);
     const info = await client.info();
     if (args.values.json) printJson(info);

@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
+import { positionals } from '../arguments.js';
 import { connect, CONNECTION_OPTIONS } from '../connection.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { collect, printJson, table } from '../output.js';
+import { collect, printList } from '../output.js';
 import { askHidden } from '../terminal/prompt.js';
 
 const SET_HELP = `Usage: agent-protocol secrets set KEY [--url URL] [credentials]
@@ -82,15 +83,13 @@ export const secretsListCommand: Command = {
   help: LIST_HELP,
   options: [...CONNECTION_OPTIONS, 'json'],
   async run(args, rest) {
-    if (rest.length > 0) throw new UsageError(`secrets list takes no arguments, not '${rest[0]}'.`);
+    positionals(rest, 'secrets list', []);
     const { client } = await connect(args, process.env);
     const secrets = await collect(client.secrets.list({ pageSize: 100 }));
-    if (args.values.json) printJson(secrets);
-    else if (secrets.length === 0) process.stderr.write('No secrets.\n');
-    else {
-      const rows = secrets.map((s) => [s.secret_key, s.secret_id]);
-      process.stdout.write(`${table(['KEY', 'ID'], rows)}\n`);
-    }
+    printList(args.values.json === true, secrets, 'secrets', ['KEY', 'ID'], (s) => [
+      s.secret_key,
+      s.secret_id,
+    ]);
     return EXIT.ok;
   },
 };
@@ -102,11 +101,9 @@ export const secretsRmCommand: Command = {
   help: RM_HELP,
   options: CONNECTION_OPTIONS,
   async run(args, rest) {
-    const [key, ...extra] = rest;
-    if (key === undefined) throw new UsageError('secrets rm needs a KEY.');
-    if (extra.length > 0) throw new UsageError(`secrets rm takes one KEY, not '${extra[0]}' too.`);
+    const [key] = positionals(rest, 'secrets rm', ['KEY']);
     const { client } = await connect(args, process.env);
-    await client.secrets.remove(key);
+    await client.secrets.remove(key!);
     process.stderr.write(`Revoked secret ${key}.\n`);
     return EXIT.ok;
   },

@@ -1,8 +1,9 @@
 import type { Step } from '@agent-protocol/client';
 import type { Command } from '../command.js';
 import { connect, CONNECTION_OPTIONS } from '../connection.js';
-import { EXIT, UsageError } from '../exit-codes.js';
-import { collect, oneLine, printJson, table } from '../output.js';
+import { positionals } from '../arguments.js';
+import { EXIT } from '../exit-codes.js';
+import { collect, oneLine, printList } from '../output.js';
 
 const HELP = `Usage: agent-protocol steps list TASK_ID [--json] [--url URL] [credentials]
 
@@ -25,24 +26,17 @@ export const stepsListCommand: Command = {
   help: HELP,
   options: [...CONNECTION_OPTIONS, 'json'],
   async run(args, rest) {
-    const [taskId, ...extra] = rest;
-    if (taskId === undefined) throw new UsageError('steps list needs a TASK_ID.');
-    if (extra.length > 0)
-      throw new UsageError(`steps list takes one TASK_ID, not '${extra[0]}' too.`);
+    const [taskId] = positionals(rest, 'steps list', ['TASK_ID']);
     const { client } = await connect(args, process.env);
-    const steps = await collect(client.steps.list(taskId, { pageSize: 100 }));
-    if (args.values.json) printJson(steps);
-    else if (steps.length === 0) process.stderr.write('No steps.\n');
-    else {
-      const rows = steps.map((s) => [
-        s.step_id,
-        status(s),
-        s.is_last ? 'last' : '',
-        oneLine(s.input, 30),
-        oneLine(s.output, 50),
-      ]);
-      process.stdout.write(`${table(['STEP', 'STATUS', 'LAST', 'INPUT', 'OUTPUT'], rows)}\n`);
-    }
+    const steps = await collect(client.steps.list(taskId!, { pageSize: 100 }));
+    const header = ['STEP', 'STATUS', 'LAST', 'INPUT', 'OUTPUT'];
+    printList(args.values.json === true, steps, 'steps', header, (s) => [
+      s.step_id,
+      status(s),
+      s.is_last ? 'last' : '',
+      oneLine(s.input, 30),
+      oneLine(s.output, 50),
+    ]);
     return EXIT.ok;
   },
 };

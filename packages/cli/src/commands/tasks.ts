@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
 import { connect, CONNECTION_OPTIONS } from '../connection.js';
-import { EXIT, UsageError } from '../exit-codes.js';
-import { collect, oneLine, printJson, table } from '../output.js';
+import { positionals } from '../arguments.js';
+import { EXIT } from '../exit-codes.js';
+import { collect, oneLine, printList } from '../output.js';
 
 const HELP = `Usage: agent-protocol tasks list [--json] [--url URL] [credentials]
 
@@ -17,15 +18,14 @@ export const tasksListCommand: Command = {
   help: HELP,
   options: [...CONNECTION_OPTIONS, 'json'],
   async run(args, rest) {
-    if (rest.length > 0) throw new UsageError(`tasks list takes no arguments, not '${rest[0]}'.`);
+    positionals(rest, 'tasks list', []);
     const { client } = await connect(args, process.env);
     const tasks = await collect(client.tasks.list({ pageSize: 100 }));
-    if (args.values.json) printJson(tasks);
-    else if (tasks.length === 0) process.stderr.write('No tasks.\n');
-    else {
-      const rows = tasks.map((t) => [t.task_id, String(t.artifacts.length), oneLine(t.input)]);
-      process.stdout.write(`${table(['TASK', 'ARTIFACTS', 'INPUT'], rows)}\n`);
-    }
+    printList(args.values.json === true, tasks, 'tasks', ['TASK', 'ARTIFACTS', 'INPUT'], (t) => [
+      t.task_id,
+      String(t.artifacts.length),
+      oneLine(t.input),
+    ]);
     return EXIT.ok;
   },
 };
