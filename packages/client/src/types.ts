@@ -28,8 +28,4 @@ export type StepEvent = Schemas['StepEvent'];
  * An OAuth authorization the step waits for (PROTOCOL.md section 10): open `authorization_url`,
  * and the next step continues once the user has signed in.
  */
-export interface AuthDemand {
-  provider: string;
-  authorization_url: string;
-  expires_at?: string;
-}
+export type AuthDemand = Schemas['AuthDemand'];

@@ -2,9 +2,6 @@ import type { Artifact, RunEvent, RunResult, Step } from '@agent-protocol/client
 import type { Download } from '../downloads.js';
 import { createSpinner } from '../terminal/spinner.js';
 
-/** How a completed step ended, from the extension fields of PROTOCOL.md section 8. */
-type Ended = Step & { outcome?: string; error?: { code?: string; message?: string } | null };
-
 /**
  * What `run` shows while a task runs: the agent's output on stdout as it streams, everything
  * about the run (the task, artifacts, secrets, function calls, sign-in links) on stderr, and a
@@ -37,7 +34,7 @@ export function createRunView(json: boolean): RunView {
     endLine();
     process.stderr.write(`${text}\n`);
   };
-  const stepDone = (step: Ended) => {
+  const stepDone = (step: Step) => {
     endLine();
     if (step.outcome === 'failed') {
       note(
@@ -62,7 +59,7 @@ export function createRunView(json: boolean): RunView {
           if (!json) note(`Task ${event.task.task_id}`);
           break;
         case 'step':
-          if (event.step.status === 'completed') stepDone(event.step as Ended);
+          if (event.step.status === 'completed') stepDone(event.step);
           break;
         case 'output':
           if (json || event.text === '') break;

@@ -15,8 +15,7 @@ Exit codes: 0 listed; 1 an error (an unknown task: 404); 2 a wrong command line.
 
 /** `completed` with how it ended, when the server says (PROTOCOL.md section 8). */
 function status(step: Step): string {
-  const { outcome } = step as Step & { outcome?: string };
-  return step.status === 'completed' && outcome ? `completed/${outcome}` : step.status;
+  return step.status === 'completed' && step.outcome ? `completed/${step.outcome}` : step.status;
 }
 
 export const stepsListCommand: Command = {

@@ -2,7 +2,7 @@ import type { AgentProtocolClient } from '../client.js';
 import { AgentProtocolClientError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import type { Transport } from '../transport.js';
-import type { AgentInfo, Artifact, AuthDemand, Step, StepRequestBody, Task } from '../types.js';
+import type { AgentInfo, Artifact, Step, StepRequestBody, Task } from '../types.js';
 import { answerPause } from './pauses.js';
 import { sendStep, type StepContext } from './send-step.js';
 import type { RunEvent, RunOptions, RunResult } from './types.js';
@@ -34,12 +34,6 @@ async function agentInfo(client: AgentProtocolClient): Promise<AgentInfo | undef
  */
 function backgroundSteps(info: AgentInfo | undefined): boolean {
   return info?.capabilities?.background_steps === true && info.capabilities.step_events === true;
-}
-
-/** The sign-ins a step waits for (PROTOCOL.md section 10). */
-function authDemands(step: Step): AuthDemand[] {
-  const demands = (step as Step & { auth_demands?: AuthDemand[] }).auth_demands;
-  return Array.isArray(demands) ? demands : [];
 }
 
 /** The functions the task opts in to: those given, less any the agent says it does not have. */
@@ -121,7 +115,7 @@ export async function runTask(
       ended = 'finished';
       break;
     }
-    const signIns = authDemands(step);
+    const signIns = step.auth_demands ?? [];
     if (signIns.length > 0) {
       for (const demand of signIns) {
         if ((announced.get(demand.provider) ?? -Infinity) > Date.now()) continue;

@@ -5,10 +5,6 @@ import { post, TASKS } from '../cases/requests.js';
 import { send } from '../send.js';
 import { ensure, ensureEqual, ok, type Scenario } from './scenario.js';
 
-type PausedStep = Step & {
-  function_calls?: { id: string; name: string; arguments: Record<string, unknown> }[];
-};
-
 const get = (path: string): CaseRequest => ({ method: 'GET', path });
 
 /**
@@ -24,7 +20,7 @@ const restartWhileCalling: Scenario = {
       post(TASKS, { input: 'restart', client_functions: ['send_email'] }),
     );
     const steps = `${TASKS}/${task.task_id}/steps`;
-    const paused = await ok<PausedStep>(harness.baseUrl, post(steps, { input: CALL_EMAIL }));
+    const paused = await ok<Step>(harness.baseUrl, post(steps, { input: CALL_EMAIL }));
     const call = paused.function_calls?.[0];
     ensure(call, `the step made no function call: ${JSON.stringify(paused)}`);
     ensureEqual(
@@ -40,7 +36,7 @@ const restartWhileCalling: Scenario = {
       paused,
       'the paused step, read back after the restart',
     );
-    const again = await ok<PausedStep>(harness.baseUrl, post(steps, {}));
+    const again = await ok<Step>(harness.baseUrl, post(steps, {}));
     ensureEqual(again.function_calls, [call], 'the call an empty step asks for after the restart');
     const result = { id: call.id, output: { message_id: 'm-restart' } };
     const done = await ok<Step>(harness.baseUrl, post(steps, { function_results: [result] }));
@@ -72,7 +68,7 @@ const concurrentResults: Scenario = {
       post(TASKS, { input: 'retries', client_functions: ['send_email'] }),
     );
     const steps = `${TASKS}/${task.task_id}/steps`;
-    const paused = await ok<PausedStep>(baseUrl, post(steps, { input: CALL_EMAIL }));
+    const paused = await ok<Step>(baseUrl, post(steps, { input: CALL_EMAIL }));
     const id = paused.function_calls?.[0]?.id;
     ensure(id, `the step made no function call: ${JSON.stringify(paused)}`);
     const request = post(steps, { function_results: [{ id, output: 'sent' }] });

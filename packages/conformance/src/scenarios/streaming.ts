@@ -22,14 +22,6 @@ import { ensure, ensureEqual, ensureSuccess, ok, type Scenario } from './scenari
  * ms milliseconds, output "1 2 … n "), `fail`, `delay_ms`, `write … to file …`, `use secret …`.
  */
 
-type Outcome = 'succeeded' | 'failed' | 'cancelled';
-/** A Step with the section 8 extension fields. */
-type StepOut = Step & {
-  outcome?: Outcome;
-  error?: { code: string; message: string };
-  secret_demands?: unknown[];
-};
-
 /** One parsed event: integer id, name, JSON data, arrival times. */
 interface Ev {
   id: number;
@@ -87,8 +79,8 @@ async function newTask(baseUrl: string, json: unknown = { input: 'streaming' }):
   return ok<Task>(baseUrl, post(TASKS, json));
 }
 
-async function getStep(baseUrl: string, taskId: string, stepId: string): Promise<StepOut> {
-  return ok<StepOut>(baseUrl, get(stepPath(taskId, stepId)));
+async function getStep(baseUrl: string, taskId: string, stepId: string): Promise<Step> {
+  return ok<Step>(baseUrl, get(stepPath(taskId, stepId)));
 }
 
 /**
@@ -101,14 +93,14 @@ async function startBackground(
   taskId: string,
   json: unknown,
   { quick = false }: { quick?: boolean } = {},
-): Promise<StepOut> {
+): Promise<Step> {
   const request = withHeaders(post(stepsPath(taskId), json), RESPOND_ASYNC);
   const observed = await send(baseUrl, request);
   ensure(
     observed.status === 202,
     `POST ${request.path} with Prefer: respond-async (${JSON.stringify(json)}): expected 202, got ${observed.status || observed.error}: ${observed.body.toString('utf8').slice(0, 300)}`,
   );
-  const step = observed.json as StepOut;
+  const step = observed.json as Step;
   ensureMatch(
     step,
     quick
@@ -135,7 +127,7 @@ async function startBackground(
   );
   const viaLocation = await send('', get(resolved.href));
   ensure(
-    viaLocation.status === 200 && (viaLocation.json as StepOut).step_id === step.step_id,
+    viaLocation.status === 200 && (viaLocation.json as Step).step_id === step.step_id,
     `GET on the Location (${resolved.href}): expected 200 with the step, got ${viaLocation.status || viaLocation.error}`,
   );
   return step;
@@ -147,7 +139,7 @@ async function waitForCompletion(
   taskId: string,
   stepId: string,
   timeoutMs = 15_000,
-): Promise<StepOut> {
+): Promise<Step> {
   const order = ['created', 'running', 'completed'];
   const deadline = Date.now() + timeoutMs;
   let last = 'created';
@@ -228,7 +220,7 @@ const countDeltas = (events: readonly { event: string }[]) =>
   events.filter((e) => e.event === 'output.delta').length;
 
 /** The end of a stream: it ends with one `step.completed`, and the server closed it. */
-function ensureTerminal(read: SseRead, events: Ev[], what: string): StepOut {
+function ensureTerminal(read: SseRead, events: Ev[], what: string): Step {
   ensure(
     read.stoppedBy === 'server' && read.closedByServer,
     `${what}: the server must close the stream after step.completed: ${describeRead(read)}`,
@@ -238,7 +230,7 @@ function ensureTerminal(read: SseRead, events: Ev[], what: string): StepOut {
     terminals.length === 1 && events.at(-1)?.event === TERMINAL,
     `${what}: expected exactly one step.completed, last: ${describeRead(read)}`,
   );
-  const final = events.at(-1)!.data as StepOut;
+  const final = events.at(-1)!.data as Step;
   ensureMatch(
     final,
     { ...stepShape, status: 'completed', outcome: /^(succeeded|failed|cancelled)$/ },
@@ -250,7 +242,7 @@ function ensureTerminal(read: SseRead, events: Ev[], what: string): StepOut {
 interface WholeStream {
   events: Ev[];
   deltas: string[];
-  final: StepOut;
+  final: Step;
 }
 
 /**
@@ -315,7 +307,7 @@ function ensureWholeStream(
 }
 
 /** A stream resumed after `after`: only later ids, ending with the one step.completed. */
-function ensureTail(read: SseRead, what: string, after: number): { events: Ev[]; final: StepOut } {
+function ensureTail(read: SseRead, what: string, after: number): { events: Ev[]; final: Step } {
   ensureStreamHeaders(read, what);
   const events = parseEvents(read, what);
   ensure(
@@ -375,7 +367,7 @@ function ensureConflict(observed: Observed, what: string): void {
 }
 
 const listSteps = (baseUrl: string, taskId: string) =>
-  ok<{ steps: StepOut[] }>(baseUrl, get(stepsPath(taskId), { page_size: '100' }));
+  ok<{ steps: Step[] }>(baseUrl, get(stepsPath(taskId), { page_size: '100' }));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -541,7 +533,7 @@ const finishedReplay: Scenario = {
       );
     }
 
-    const sync = await ok<StepOut>(baseUrl, post(stepsPath(task.task_id), { input: 'hi' }));
+    const sync = await ok<Step>(baseUrl, post(stepsPath(task.task_id), { input: 'hi' }));
     const syncStream = ensureWholeStream(
       await readEvents(eventsUrl(baseUrl, task.task_id, sync.step_id), { timeoutMs: 5000 }),
       'the stream of a synchronous step',
@@ -589,7 +581,7 @@ const postDisconnected: Scenario = {
     ensureStreamHeaders(read, 'the POST stream');
     const seen = parseEvents(read, 'the POST stream');
     ensure(seen[0]?.event === 'step.created', `the POST stream: ${describeRead(read)}`);
-    const stepId = (seen[0]!.data as StepOut).step_id;
+    const stepId = (seen[0]!.data as Step).step_id;
     const k = seen.at(-1)!.id;
     const tail = ensureTail(
       await readEvents(eventsUrl(baseUrl, task.task_id, stepId), {
@@ -644,10 +636,7 @@ const cancelRunning: Scenario = {
       'the cancelled step read back',
     );
     ensureConflict(await cancel(baseUrl, task.task_id, step.step_id), 'cancelling it again');
-    const next = await ok<StepOut>(
-      baseUrl,
-      post(stepsPath(task.task_id), { input: 'after cancel' }),
-    );
+    const next = await ok<Step>(baseUrl, post(stepsPath(task.task_id), { input: 'after cancel' }));
     ensureMatch(
       next,
       { status: 'completed', outcome: 'succeeded', output: 'Hello. You said: after cancel' },
@@ -716,7 +705,7 @@ const cancelQueued: Scenario = {
       },
       'the step before it, undisturbed',
     );
-    const next = await ok<StepOut>(baseUrl, post(stepsPath(task.task_id), { input: 'next' }));
+    const next = await ok<Step>(baseUrl, post(stepsPath(task.task_id), { input: 'next' }));
     ensureMatch(
       next,
       { outcome: 'succeeded', additional_output: { step_index: 2, in_flight: 1 } },
@@ -743,14 +732,13 @@ const inOrder: Scenario = {
     const b = await startBackground(baseUrl, task.task_id, { input: 'b' });
     ensure(b.status === 'created', `the second background step: expected created, got ${b.status}`);
     const streams = [a, b].map((s) => readEvents(eventsUrl(baseUrl, task.task_id, s.step_id)));
-    const c = await ok<StepOut>(baseUrl, post(stepsPath(task.task_id), { input: 'c' }));
+    const c = await ok<Step>(baseUrl, post(stepsPath(task.task_id), { input: 'c' }));
     const [readA, readB] = await Promise.all(streams);
     const wholeA = ensureWholeStream(readA!, 'the stream of a', a.step_id);
     const wholeB = ensureWholeStream(readB!, 'the stream of b', b.step_id);
-    const indexOf = (s: StepOut) =>
+    const indexOf = (s: Step) =>
       (s.additional_output as { step_index?: number } | null)?.step_index;
-    const inFlight = (s: StepOut) =>
-      (s.additional_output as { in_flight?: number } | null)?.in_flight;
+    const inFlight = (s: Step) => (s.additional_output as { in_flight?: number } | null)?.in_flight;
     ensureEqual(
       [wholeA.final, wholeB.final, c].map((s) => [s.input, indexOf(s), inFlight(s), s.outcome]),
       [
@@ -1045,7 +1033,7 @@ const restart: Scenario = {
     );
     ensureEqual(queuedStream.deltas, counting(2), 'its deltas');
 
-    const next = await ok<StepOut>(baseUrl, post(stepsPath(task.task_id), { input: 'go on' }));
+    const next = await ok<Step>(baseUrl, post(stepsPath(task.task_id), { input: 'go on' }));
     ensureMatch(next, { outcome: 'succeeded', output: 'Hello. You said: go on' }, 'a new step');
     const listed = await listSteps(baseUrl, task.task_id);
     ensureEqual(
