@@ -1,26 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolveInstalled } from './installed.js';
 
 /**
- * Where `@agent-protocol/cli` is installed, if it is: resolved from this package's own location
- * (npm's flat node_modules) and from the working directory (a pnpm project, where the core cannot
- * see its siblings). Not a dependency of the core: the CLI depends on the core already.
+ * The CLI's entry, if `@agent-protocol/cli` is installed: not a dependency of the core (the CLI
+ * depends on the core already).
  */
 function cliMain(): string | undefined {
-  const bases = [import.meta.url, pathToFileURL(join(process.cwd(), 'noop.js')).href];
-  for (const base of bases) {
-    try {
-      const manifest = createRequire(base).resolve('@agent-protocol/cli/package.json');
-      const main = join(dirname(manifest), 'dist', 'main.js');
-      if (existsSync(main)) return main;
-    } catch {
-      // Not installed there: try the next place.
-    }
-  }
-  return undefined;
+  const manifest = resolveInstalled('@agent-protocol/cli/package.json');
+  const main = manifest && join(dirname(manifest), 'dist', 'main.js');
+  return main && existsSync(main) ? main : undefined;
 }
 
 /**

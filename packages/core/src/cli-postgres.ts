@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { resolveInstalled } from './installed.js';
 import type { Store } from './store/types.js';
 
 /** The part of `@agent-protocol/postgres` the command line uses. */
@@ -10,24 +9,15 @@ interface PostgresModule {
   };
 }
 
-/**
- * `@agent-protocol/postgres`, found where the command line runs (a project that installed it) or
- * beside the core. Not a dependency of the core: SQLite users never install a Postgres driver.
- */
+/** `@agent-protocol/postgres`: not a dependency of the core, so SQLite users never install a driver. */
 async function postgresModule(): Promise<PostgresModule> {
-  const bases = [pathToFileURL(join(process.cwd(), 'noop.js')).href, import.meta.url];
-  for (const base of bases) {
-    let entry: string;
-    try {
-      entry = createRequire(base).resolve('@agent-protocol/postgres');
-    } catch {
-      continue; // Not installed there: try the next place.
-    }
-    return (await import(pathToFileURL(entry).href)) as PostgresModule;
+  const entry = resolveInstalled('@agent-protocol/postgres');
+  if (entry === undefined) {
+    throw new Error(
+      'A PostgreSQL database needs @agent-protocol/postgres: install it in this project (npm install @agent-protocol/postgres) and run the command from there.',
+    );
   }
-  throw new Error(
-    'A PostgreSQL database needs @agent-protocol/postgres: install it in this project (npm install @agent-protocol/postgres) and run the command from there.',
-  );
+  return (await import(pathToFileURL(entry).href)) as PostgresModule;
 }
 
 /** Opens the shared store (migrating it like a server would). The password is never printed. */

@@ -68,6 +68,10 @@ async function startTokenEndpoint(status: number, body: unknown): Promise<string
   return `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
 }
 
+/** The `state` of the step's first sign-in link. */
+const stateOf = (step: Json) =>
+  new URL((step.auth_demands as Json[])[0]!.authorization_url).searchParams.get('state');
+
 async function pausedStep(harness: Harness) {
   const task = await harness.call('POST', '/ap/v1/agent/tasks', { input: 'x' });
   const steps = `/ap/v1/agent/tasks/${task.json.task_id}/steps`;
@@ -139,9 +143,7 @@ describe('ctx.oauth.token and the callback, in process', () => {
       oauth: { redirectBaseUrl: 'https://a.example' },
     });
     const { steps, step } = await pausedStep(h);
-    const state = new URL((step.auth_demands as Json[])[0]!.authorization_url).searchParams.get(
-      'state',
-    );
+    const state = stateOf(step);
     const first = await h.call('GET', `${CALLBACK}?code=c1&state=${state}`);
     expect(first.status).toBe(400);
     expect(first.json).toMatchObject({ code: 'authorization_failed' });
@@ -162,9 +164,7 @@ describe('ctx.oauth.token and the callback, in process', () => {
       oauth: { redirectBaseUrl: 'https://a.example' },
     });
     const { step } = await pausedStep(h);
-    const state = new URL((step.auth_demands as Json[])[0]!.authorization_url).searchParams.get(
-      'state',
-    );
+    const state = stateOf(step);
     await h.restart();
     // Known after the restart: it gets as far as the provider's error.
     const answer = await h.call('GET', `${CALLBACK}?error=access_denied&state=${state}`);
@@ -187,9 +187,7 @@ describe('ctx.oauth.token and the callback, in process', () => {
       secretsKey: {},
     });
     const { steps, step } = await pausedStep(h);
-    const state = new URL((step.auth_demands as Json[])[0]!.authorization_url).searchParams.get(
-      'state',
-    );
+    const state = stateOf(step);
     await h.protocol.close();
     // The key file is replaced: the old key is gone once the server starts again.
     expect(await rotateSecretsKey({ dataDir: h.dataDir })).toEqual({ resealed: 0, logins: 1 });
@@ -226,9 +224,7 @@ describe('ctx.oauth.token and the callback, in process', () => {
       oauth: { redirectBaseUrl: 'https://a.example' },
     });
     const { step } = await pausedStep(h);
-    const state = new URL((step.auth_demands as Json[])[0]!.authorization_url).searchParams.get(
-      'state',
-    );
+    const state = stateOf(step);
     const head = await h.call('HEAD', `${CALLBACK}?error=access_denied&state=${state}`);
     expect(head.status).toBe(405);
     expect(head.headers.allow).toBe('GET');

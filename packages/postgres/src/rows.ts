@@ -1,20 +1,10 @@
 import type { ArtifactRecord, OAuthLoginRecord } from '@agent-protocol/core';
 
-/**
- * Artifact and sign-in rows to records. Task and step rows are encoded by the core, as in the SQLite store
- * (`taskBody`, `stepBody`, `taskFromRow`, `stepFromRow`).
- */
-export interface ArtifactRow {
-  artifact_id: string;
-  task_id: string;
-  step_id: string | null;
-  agent_created: boolean;
-  file_name: string;
-  relative_path: string | null;
-  /** bigint: node-postgres returns it as a string. */
-  size: string;
-  created_at: string;
-}
+// Artifact and sign-in rows to records. Task and step rows are encoded by the core, as in the
+// SQLite store (`taskBody`, `stepBody`, `taskFromRow`, `stepFromRow`).
+
+/** An artifact's row: its size is a `bigint`, which node-postgres returns as a string. */
+export type ArtifactRow = Omit<ArtifactRecord, 'size'> & { size: string };
 
 export function artifactFromRow(row: ArtifactRow): ArtifactRecord {
   return { ...row, size: Number(row.size) };

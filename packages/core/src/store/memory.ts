@@ -26,6 +26,8 @@ export class MemoryStore implements Store {
   private readonly artifactsByStep = new Map<string, ArtifactRecord[]>();
   private readonly secrets = new Map<string, SecretRecord>();
   private readonly events = new Map<string, StepEventRecord[]>();
+  /** Per step, the ids of its events: a write of one again is refused without a scan. */
+  private readonly eventIds = new Map<string, Set<number>>();
   private readonly logins = new Map<string, OAuthLoginRecord>();
 
   // Checks come before any change: a refused write leaves nothing behind, as a transaction would.
@@ -61,7 +63,7 @@ export class MemoryStore implements Store {
     list.push({ ...step });
     this.steps.set(step.task_id, list);
     for (const artifact of artifacts) await this.insertArtifact(artifact);
-    await this.appendStepEvents(events);
+    this.pushEvents(events);
   }
 
   async updateStep(
@@ -74,15 +76,22 @@ export class MemoryStore implements Store {
     this.assertNewEvents(events);
     if (i >= 0) list[i] = { ...step };
     for (const artifact of artifacts) await this.insertArtifact(artifact);
-    await this.appendStepEvents(events);
+    this.pushEvents(events);
   }
 
   async appendStepEvents(events: StepEventRecord[]): Promise<void> {
     this.assertNewEvents(events);
+    this.pushEvents(events);
+  }
+
+  private pushEvents(events: StepEventRecord[]): void {
     for (const event of events) {
       const log = this.events.get(event.step_id) ?? [];
       log.push(event);
       this.events.set(event.step_id, log);
+      const ids = this.eventIds.get(event.step_id) ?? new Set<number>();
+      ids.add(event.id);
+      this.eventIds.set(event.step_id, ids);
     }
   }
 
@@ -91,7 +100,7 @@ export class MemoryStore implements Store {
     const seen = new Set<string>();
     for (const { step_id, id } of events) {
       const key = `${step_id} ${id}`;
-      if (seen.has(key) || this.events.get(step_id)?.some((e) => e.id === id)) {
+      if (seen.has(key) || this.eventIds.get(step_id)?.has(id)) {
         throw new Error(`Event ${id} of step ${step_id} is already stored.`);
       }
       seen.add(key);
